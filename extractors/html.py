@@ -1,0 +1,500 @@
+"""HTML page -> ParsedPage: main article text, title, dates, canonical URL and tables.
+
+Main text comes from trafilatura (boilerplate removal); everything trafilatura does not
+give us reliably (title, published/modified dates, canonical URL, tables) is read with
+beautifulsoup4 on the lxml parser. Pure functions: no network, no files.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import logging
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import trafilatura
+from bs4 import BeautifulSoup, Tag
+from charset_normalizer import from_bytes
+
+from extractors.records import Table
+
+logger = logging.getLogger(__name__)
+logger.addHandler(logging.NullHandler())
+
+PARSER_VERSION = f"newsfacts-html/1 trafilatura/{trafilatura.__version__}"
+
+# trafilatura settings, measured on html_bench (benchmarks/html_bench.py)
+_TRAFILATURA_OPTIONS: dict[str, Any] = {
+    "include_comments": False,
+    "include_tables": True,
+    "include_images": False,
+    "include_links": False,
+    "deduplicate": False,
+}
+
+
+class UnreadablePage(ValueError):
+    """The input is not an HTML (or text) page at all, e.g. an image or an archive."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedPage:
+    """What the parser made of one page; ``text`` is "" when no main text was found."""
+
+    text: str
+    title: str | None = None
+    published: datetime | date | None = None
+    modified: datetime | date | None = None
+    canonical_url: str | None = None
+    tables: tuple[Table, ...] = ()
+    parser_version: str = PARSER_VERSION
+
+
+# ---------------------------------------------------------------- bytes -> str
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or an Office document)"),
+    (b"\x1f\x8b", "gzip-compressed data (decompress it first)"),
+    (b"BZh", "bzip2-compressed data"),
+    (b"\xfd7zXZ\x00", "xz-compressed data"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"\x7fELF", "an ELF executable"),
+    (b"MZ", "a Windows executable"),
+    (b"OggS", "an Ogg media file"),
+    (b"ID3", "an MP3 audio file"),
+    (b"\x00\x00\x01\x00", "an icon file"),
+    (b"wOFF", "a web font"),
+    (b"wOF2", "a web font"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+)
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+_META_CHARSET_RE = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE
+)
+_XML_DECL_RE = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.:-]+)""")
+
+
+def _sniff_binary(data: bytes) -> str | None:
+    """Return what the bytes look like when they are clearly not a text page, else None."""
+    head = data[:64]
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "a WebP image"
+    if head[4:8] == b"ftyp":
+        return "an MP4/MOV media file"
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            return what
+    sample = data[:4096]
+    if any(sample.startswith(bom) for bom, _ in _BOMS):
+        return None
+    # Text pages have almost no control bytes; binary data has plenty.
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    if sample and controls / len(sample) > 0.05:
+        return f"binary data ({controls} control bytes in the first {len(sample)})"
+    return None
+
+
+def _codec(name: bytes | str) -> str | None:
+    """Return the Python codec name for a declared charset, or None when unknown."""
+    label = name.decode("ascii", "replace") if isinstance(name, bytes) else name
+    label = label.strip().lower()
+    # WHATWG: pages that say latin-1/ascii are decoded as windows-1252; gb2312 as gbk.
+    label = {
+        "iso-8859-1": "cp1252",
+        "latin1": "cp1252",
+        "latin-1": "cp1252",
+        "us-ascii": "cp1252",
+        "ascii": "cp1252",
+        "gb2312": "gb18030",
+        "gbk": "gb18030",
+        "x-gbk": "gb18030",
+    }.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def decode_html(data: bytes) -> str:
+    """Return the page as text: BOM, then declared charset, then detection, then UTF-8.
+
+    Raises UnreadablePage when the bytes are clearly not a text page (an image, an archive).
+    """
+    if not data.strip():
+        return ""
+    what = _sniff_binary(data)
+    if what:
+        raise UnreadablePage(f"not HTML: looks like {what}")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, errors="replace")
+    head = data[:4096]
+    declared = _META_CHARSET_RE.search(head) or _XML_DECL_RE.search(head)
+    if declared:
+        encoding = _codec(declared.group(1))
+        if encoding and encoding not in ("utf-16", "utf-16-le", "utf-16-be", "utf-32"):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                logger.debug("declared charset %s does not fit; detecting", encoding)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data[:200_000]).best()
+    if best is not None and best.encoding:
+        return data.decode(best.encoding, errors="replace")
+    return data.decode("utf-8", errors="replace")
+
+
+# ---------------------------------------------------------------- main text
+
+_FURNITURE_RES = (
+    re.compile(
+        r"^(?:share|share this|share on \w+|share - \w+|tweet|print|email|e-mail)$", re.IGNORECASE
+    ),
+    re.compile(r"^(?:[a-z]\s){2,}[a-z]$"),  # share icon rows such as "f t g m"
+    re.compile(r"^(?:copyright\b|©|\(c\)\s*\d{4}|all rights reserved)", re.IGNORECASE),
+    re.compile(
+        r"^(?:follow us|back to the top|top|advertisement|related articles?)\W*$", re.IGNORECASE
+    ),
+    re.compile(r"^registration number\b", re.IGNORECASE),
+    re.compile(r"^license for publishing\b", re.IGNORECASE),
+)
+
+
+def _is_furniture(line: str) -> bool:
+    """Return True for a line that is page furniture rather than article text."""
+    return any(rx.search(line) for rx in _FURNITURE_RES)
+
+
+def _normalise_title(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().lower()
+
+
+def _clean_text(raw: str, title: str | None) -> str:
+    """Return trafilatura's text as paragraphs separated by blank lines, furniture removed."""
+    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in raw.splitlines()]
+    lines = [line for line in lines if line and not _is_furniture(line)]
+    if lines and title and _normalise_title(lines[0]) == _normalise_title(title):
+        lines = lines[1:]
+    return "\n\n".join(lines)
+
+
+def _extract_text(html: str) -> str:
+    """Return trafilatura's main text, or "" when it finds none."""
+    try:
+        raw = trafilatura.extract(html, **_TRAFILATURA_OPTIONS)
+    except Exception:  # trafilatura and lxml raise many things on broken markup
+        logger.debug("trafilatura failed", exc_info=True)
+        return ""
+    return raw or ""
+
+
+# ---------------------------------------------------------------- metadata
+
+_PUBLISHED_META = (
+    ("property", "article:published_time"),
+    ("property", "og:published_time"),
+    ("property", "og:article:published_time"),
+    ("name", "article:published_time"),
+    ("itemprop", "datePublished"),
+    ("name", "pubdate"),
+    ("name", "publishdate"),
+    ("name", "publish-date"),
+    ("name", "published_time"),
+    ("name", "sailthru.date"),
+    ("name", "parsely-pub-date"),
+    ("name", "dc.date.issued"),
+    ("name", "dcterms.issued"),
+    ("name", "dcterms.created"),
+    ("name", "dc.date"),
+    ("name", "date"),
+    ("name", "og:published_time"),
+    ("property", "article:published"),
+    ("name", "pubDate"),
+)
+_MODIFIED_META = (
+    ("property", "article:modified_time"),
+    ("property", "og:updated_time"),
+    ("name", "article:modified_time"),
+    ("itemprop", "dateModified"),
+    ("name", "lastmod"),
+    ("name", "last-modified"),
+    ("name", "dcterms.modified"),
+    ("name", "dc.date.modified"),
+)
+_BYLINE_DATE_RE = re.compile(
+    r"\b(?:updated|published|posted|date|released?)\s*(?:on|at)?\s*[:：]?\s*"
+    r"(\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?)",
+    re.IGNORECASE,
+)
+_ISO_RE = re.compile(
+    r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?"
+)
+
+
+def parse_date(value: str | None) -> datetime | date | None:
+    """Return the datetime (or date, when no time is given) in an ISO-like string, else None.
+
+    >>> parse_date("2025-07-14T19:33:00+08:00").isoformat()
+    '2025-07-14T19:33:00+08:00'
+    >>> parse_date("2025-07-14")
+    datetime.date(2025, 7, 14)
+    >>> parse_date("yesterday") is None
+    True
+    """
+    if not value:
+        return None
+    value = value.strip()
+    match = _ISO_RE.match(value)
+    if match:
+        year, month, day, hour, minute, second, tz = match.groups()
+        try:
+            if hour is None:
+                return date(int(year), int(month), int(day))
+            stamp = f"{int(year):04d}-{int(month):02d}-{int(day):02d}T{int(hour):02d}:{minute}"
+            stamp += f":{second or '00'}"
+            if tz:
+                stamp += "+00:00" if tz == "Z" else tz
+            return datetime.fromisoformat(stamp)
+        except ValueError:
+            return None
+    # RFC 822 dates (RSS-style meta tags)
+    try:
+        from email.utils import parsedate_to_datetime
+
+        return parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _meta(soup: BeautifulSoup, keys: tuple[tuple[str, str], ...]) -> str | None:
+    """Return the content of the first meta tag matching one of (attribute, value)."""
+    metas = soup.find_all("meta")
+    for attr, wanted in keys:
+        for meta in metas:
+            got = meta.get(attr)
+            if isinstance(got, str) and got.strip().lower() == wanted.lower():
+                content = meta.get("content")
+                if isinstance(content, str) and content.strip():
+                    return content.strip()
+    return None
+
+
+def _json_ld_objects(soup: BeautifulSoup) -> list[dict[str, Any]]:
+    """Return every JSON-LD object of the page, @graph members flattened."""
+    found: list[dict[str, Any]] = []
+    for script in soup.find_all("script", type=re.compile(r"ld\+json", re.IGNORECASE)):
+        try:
+            data = json.loads(script.string or "")
+        except (json.JSONDecodeError, TypeError):
+            continue
+        stack = data if isinstance(data, list) else [data]
+        while stack:
+            item = stack.pop(0)
+            if isinstance(item, dict):
+                found.append(item)
+                graph = item.get("@graph")
+                if isinstance(graph, list):
+                    stack.extend(graph)
+            elif isinstance(item, list):
+                stack.extend(item)
+    return found
+
+
+def _json_ld_value(objects: list[dict[str, Any]], key: str) -> str | None:
+    """Return the first string value of key, articles first."""
+
+    def is_article(obj: dict[str, Any]) -> bool:
+        kind = obj.get("@type")
+        kinds = kind if isinstance(kind, list) else [kind]
+        return any(isinstance(k, str) and k.endswith(("Article", "Posting")) for k in kinds)
+
+    for obj in sorted(objects, key=lambda o: not is_article(o)):
+        value = obj.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def _time_tag(soup: BeautifulSoup, itemprop: str) -> str | None:
+    """Return the datetime attribute of the first <time> (itemprop/pubdate ones first)."""
+    times = [t for t in soup.find_all("time") if t.get("datetime")]
+    preferred = [t for t in times if t.get("itemprop") == itemprop or t.has_attr("pubdate")]
+    for tag in preferred or (times if itemprop == "datePublished" else []):
+        value = tag.get("datetime")
+        if isinstance(value, str) and parse_date(value):
+            return value
+    return None
+
+
+def _byline_date(soup: BeautifulSoup, words: tuple[str, ...]) -> datetime | date | None:
+    """Return a visible "Updated: 2025-07-14 19:33"-style date, as a last resort."""
+    body = soup.body or soup
+    for match in _BYLINE_DATE_RE.finditer(body.get_text(" ")):
+        if match.group(0).lower().startswith(words):
+            parsed = parse_date(match.group(1))
+            if parsed:
+                return parsed
+    return None
+
+
+def _published(soup: BeautifulSoup, ld: list[dict[str, Any]]) -> datetime | date | None:
+    for raw in (
+        _meta(soup, _PUBLISHED_META),
+        _json_ld_value(ld, "datePublished"),
+        _json_ld_value(ld, "dateCreated"),
+        _time_tag(soup, "datePublished"),
+    ):
+        parsed = parse_date(raw)
+        if parsed:
+            return parsed
+    return _byline_date(soup, ("updated", "published", "posted", "date", "release"))
+
+
+def _modified(soup: BeautifulSoup, ld: list[dict[str, Any]]) -> datetime | date | None:
+    for raw in (
+        _meta(soup, _MODIFIED_META),
+        _json_ld_value(ld, "dateModified"),
+        _time_tag(soup, "dateModified"),
+    ):
+        parsed = parse_date(raw)
+        if parsed:
+            return parsed
+    return _byline_date(soup, ("updated",))
+
+
+_TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—»·:]|::)\s+")
+
+
+def _title(soup: BeautifulSoup, ld: list[dict[str, Any]]) -> str | None:
+    """Return the headline: og:title, JSON-LD headline, the only <h1>, or <title> trimmed."""
+    for raw in (
+        _meta(soup, (("property", "og:title"), ("name", "og:title"), ("name", "twitter:title"))),
+        _json_ld_value(ld, "headline"),
+    ):
+        if raw:
+            return re.sub(r"\s+", " ", raw).strip()
+    h1s = soup.find_all("h1")
+    if len(h1s) == 1 and h1s[0].get_text(strip=True):
+        return re.sub(r"\s+", " ", h1s[0].get_text(" ")).strip()
+    if soup.title and soup.title.string and soup.title.string.strip():
+        full = re.sub(r"\s+", " ", soup.title.string).strip()
+        # "Headline - Site name": keep the longest part
+        parts = _TITLE_SEPARATORS.split(full)
+        return max(parts, key=len) if len(parts) > 1 else full
+    return None
+
+
+def _canonical(soup: BeautifulSoup) -> str | None:
+    link = soup.find("link", rel=lambda v: bool(v) and "canonical" in v)
+    if isinstance(link, Tag) and isinstance(link.get("href"), str) and link["href"].strip():
+        return str(link["href"]).strip()
+    og = _meta(soup, (("property", "og:url"),))
+    return og
+
+
+# ---------------------------------------------------------------- tables
+
+
+def _cell_text(cell: Tag) -> str:
+    return re.sub(r"\s+", " ", cell.get_text(" ")).strip()
+
+
+def _row_cells(row: Tag) -> list[tuple[str, bool]]:
+    """Return (text, is_header) per column, a colspan cell repeated over its columns."""
+    cells: list[tuple[str, bool]] = []
+    for cell in row.find_all(["td", "th"], recursive=False):
+        try:
+            span = max(1, min(int(str(cell.get("colspan", 1))), 50))
+        except ValueError:
+            span = 1
+        cells.extend([(_cell_text(cell), cell.name == "th")] * span)
+    return cells
+
+
+def _table(table: Tag) -> Table | None:
+    """Return the table's header row and body rows, or None for a layout/empty table."""
+    rows: list[Tag] = []
+    for row in table.find_all("tr"):
+        # rows of nested tables belong to those tables
+        if row.find_parent("table") is table:
+            rows.append(row)
+    cell_rows = [_row_cells(r) for r in rows]
+    cell_rows = [r for r in cell_rows if r and any(text for text, _ in r)]
+    if not cell_rows or max(len(r) for r in cell_rows) < 2:
+        return None
+    header: tuple[str, ...] = ()
+    thead = table.find("thead")
+    first = cell_rows[0]
+    if (isinstance(thead, Tag) and thead.find_parent("table") is table) or all(
+        is_th for _, is_th in first
+    ):
+        header = tuple(text for text, _ in first)
+        cell_rows = cell_rows[1:]
+    body = tuple(tuple(text for text, _ in r) for r in cell_rows)
+    if not body:
+        return None
+    caption_tag = table.find("caption")
+    caption = _cell_text(caption_tag) if isinstance(caption_tag, Tag) else None
+    return Table(caption=caption or None, header=header, rows=body)
+
+
+def _tables(soup: BeautifulSoup) -> tuple[Table, ...]:
+    found = (_table(t) for t in soup.find_all("table"))
+    return tuple(t for t in found if t is not None)
+
+
+# ---------------------------------------------------------------- public API
+
+
+def parse_html(html: str | bytes, url: str | None = None) -> ParsedPage:
+    """Return the page's main text and metadata; text is "" when no main text was found.
+
+    Raises UnreadablePage when the input is not a text page (e.g. PNG bytes).
+    """
+    if isinstance(html, bytes):
+        html = decode_html(html)
+    elif "\x00" in html[:4096]:
+        raise UnreadablePage("not HTML: the text contains NUL characters (binary data?)")
+    if not html.strip():
+        return ParsedPage(text="")
+    soup = BeautifulSoup(html, "lxml")
+    ld = _json_ld_objects(soup)
+    title = _title(soup, ld)
+    text = _clean_text(_extract_text(html), title)
+    return ParsedPage(
+        text=text,
+        title=title,
+        published=_published(soup, ld),
+        modified=_modified(soup, ld),
+        canonical_url=_canonical(soup) or url,
+        tables=_tables(soup),
+    )
+
+
+def main_text(html: str) -> str | None:
+    """Return the main text of a page, or None when there is none (html_bench callable)."""
+    try:
+        text = parse_html(html).text
+    except UnreadablePage:
+        return None
+    return text or None
