@@ -1,0 +1,210 @@
+-- newsfacts warehouse schema (DuckDB). Applied idempotently on every write connection:
+-- every statement is `create ... if not exists` or `create or replace` (views, comments).
+
+create table if not exists runs (
+    run_id varchar primary key,
+    started_at timestamp not null,
+    finished_at timestamp,
+    articles_seen integer default 0,
+    articles_loaded integer default 0,
+    figures_loaded integer default 0,
+    failures integer default 0,
+    flags_raised integer default 0,
+    status varchar not null default 'running',
+    task_runner varchar,
+    extractor_version varchar
+);
+
+create table if not exists articles (
+    article_id varchar not null,
+    content_hash varchar not null,
+    url varchar,
+    source varchar,
+    title varchar,
+    published timestamp,
+    fetched_at timestamp,
+    loaded_at timestamp not null,
+    run_id varchar not null,
+    raw_hash varchar,
+    parser_version varchar,
+    is_current boolean not null default true,
+    text varchar not null,
+    primary key (article_id, content_hash)
+);
+
+create table if not exists figures (
+    figure_id varchar primary key,
+    article_id varchar not null,
+    content_hash varchar not null,
+    start_char integer not null,
+    end_char integer not null,
+    surface varchar not null,
+    value double not null,
+    unit varchar,
+    kind varchar not null,
+    approx varchar not null,
+    measure varchar,
+    entity varchar,
+    period varchar,
+    change_direction varchar,
+    change_reference_period varchar,
+    change_base_figure_id varchar,
+    sentence varchar,
+    sentence_start integer,
+    warnings varchar[],
+    is_current boolean not null default true,
+    run_id varchar not null,
+    extractor_version varchar,
+    check (end_char > start_char),
+    check (approx in ('exact', 'about', 'over', 'under', 'at_least', 'at_most')),
+    check (change_direction is null or change_direction in ('up', 'down'))
+);
+
+create table if not exists relations (
+    relation_id varchar primary key,
+    article_id varchar not null,
+    relation varchar not null,
+    from_figure_id varchar not null,
+    to_figure_id varchar not null,
+    details json
+);
+
+create table if not exists flags (
+    flag_id varchar primary key,
+    run_id varchar not null,
+    check_name varchar not null,
+    severity varchar not null,
+    article_id varchar,
+    figure_ids varchar[] not null,
+    message varchar not null,
+    details json,
+    first_seen_run varchar,
+    check (severity in ('info', 'warning', 'error'))
+);
+
+create table if not exists flag_dismissals (
+    flag_id varchar primary key,
+    reason varchar not null,
+    dismissed_at timestamp not null
+);
+
+create table if not exists failures (
+    run_id varchar not null,
+    source varchar,
+    url varchar,
+    stage varchar not null,
+    reason varchar not null,
+    failed_at timestamp not null
+);
+
+create table if not exists fetches (
+    url varchar not null,
+    run_id varchar not null,
+    fetched_at timestamp not null,
+    status integer,
+    error varchar,
+    bytes bigint,
+    etag varchar,
+    last_modified varchar,
+    content_hash varchar,
+    elapsed_ms integer,
+    attempts integer
+);
+
+create or replace view facts as
+select
+    f.figure_id,
+    f.article_id,
+    a.title as article_title,
+    a.url as article_url,
+    a.published as article_published,
+    f.surface,
+    f.value,
+    f.unit,
+    f.kind,
+    f.approx,
+    f.measure,
+    f.entity,
+    f.period,
+    f.change_direction,
+    f.change_reference_period,
+    f.sentence
+from figures as f
+join articles as a
+    on a.article_id = f.article_id and a.content_hash = f.content_hash
+where f.is_current;
+
+create or replace view open_flags as
+select
+    fl.flag_id,
+    fl.check_name,
+    fl.severity,
+    fl.article_id,
+    a.title as article_title,
+    a.url as article_url,
+    fl.message,
+    fl.figure_ids,
+    (select string_agg(distinct f.sentence, ' | ')
+       from figures as f
+      where list_contains(fl.figure_ids, f.figure_id)) as sentence,
+    fl.details,
+    fl.run_id
+from flags as fl
+left join articles as a
+    on a.article_id = fl.article_id and a.is_current
+where fl.flag_id not in (select flag_id from flag_dismissals);
+
+comment on table runs is 'One row per pipeline run: what it saw, loaded and flagged.';
+comment on column runs.run_id is 'Run identifier (UTC timestamp plus random suffix).';
+comment on column runs.status is 'running, ok, partial (some sources failed) or failed.';
+comment on column runs.articles_seen is 'Documents read from the sources in this run.';
+comment on column runs.articles_loaded is 'Articles (or new versions) written by this run; unchanged ones are not counted.';
+comment on column runs.figures_loaded is 'Figures written by this run.';
+comment on column runs.flags_raised is 'Open warning and error flags after this run''s checks.';
+comment on column runs.task_runner is 'How tasks ran: sequentially, in threads, or on a Dask cluster.';
+
+comment on table articles is 'Parsed articles; a changed article is a new row (version), the old one keeps is_current = false.';
+comment on column articles.article_id is 'Stable id of the article, derived from its URL or path.';
+comment on column articles.content_hash is 'SHA-256 of the main text: the version of the article.';
+comment on column articles.url is 'Where the article was read from (URL or file path).';
+comment on column articles.title is 'Headline from the page.';
+comment on column articles.published is 'Publication time from the page metadata, null when the page gives none.';
+comment on column articles.raw_hash is 'SHA-256 of the raw page, so every fact can be re-derived.';
+comment on column articles.parser_version is 'Version of the HTML parser that produced the text.';
+comment on column articles.is_current is 'True for the latest version of the article.';
+comment on column articles.text is 'Main text of the article; figures point into it by character offsets.';
+
+comment on table figures is 'Every figure read from an article text, with its unit and context.';
+comment on column figures.figure_id is 'Stable id from the article version and the span.';
+comment on column figures.start_char is 'Offset of the figure in articles.text (0-based, inclusive).';
+comment on column figures.end_char is 'Offset just after the figure: text[start_char:end_char] = surface.';
+comment on column figures.surface is 'The figure as printed, with scale word, currency and unit.';
+comment on column figures.value is 'Numeric value with scale applied; changes are signed by their direction.';
+comment on column figures.unit is 'ISO 4217 currency, percent, percentage_point, times, a unit symbol, or null for counts.';
+comment on column figures.kind is 'count, money, percent, percentage_point, measure, ratio, ordinal or change.';
+comment on column figures.approx is 'exact, about, over, under, at_least or at_most, from the qualifier in the text.';
+comment on column figures.measure is 'What is counted or measured, from the sentence.';
+comment on column figures.entity is 'Place or organisation the figure belongs to, when the sentence says.';
+comment on column figures.period is 'Year (or finer period) the figure describes, resolved against the publication date.';
+comment on column figures.change_direction is 'up or down when the figure is a change; null otherwise.';
+comment on column figures.change_reference_period is 'Period the change is measured against ("2011" in "more than the previous year").';
+comment on column figures.change_base_figure_id is 'The figure this change is a change of, when the sentence states it.';
+comment on column figures.sentence is 'The sentence that holds the figure.';
+comment on column figures.warnings is 'Extractor warnings, e.g. ambiguous_thousands_separator.';
+comment on column figures.is_current is 'False once a newer version of the article replaced this figure.';
+comment on column figures.run_id is 'Run that loaded the figure (lineage).';
+comment on column figures.extractor_version is 'Version of the extractor that read the figure (lineage).';
+
+comment on table relations is 'Typed links between figures: change_of, equivalent_of, share_of, part_of, restates.';
+comment on table flags is 'Findings of the reconciliation checks from the latest check run.';
+comment on column flags.flag_id is 'Stable id from the check and the figures'' article and spans: dismiss once, stays dismissed.';
+comment on column flags.check_name is 'The check that raised the flag (file name in warehouse/checks).';
+comment on column flags.severity is 'info, warning or error.';
+comment on column flags.figure_ids is 'Every figure involved.';
+comment on column flags.message is 'What is wrong, in words a reader understands without the code.';
+comment on column flags.details is 'The numbers the check computed (formula, implied value, tolerance), as JSON.';
+comment on table flag_dismissals is 'Flags a reviewer dismissed as false alarms, with the reason.';
+comment on table failures is 'Sources and pages that could not be read or parsed, with the reason.';
+comment on table fetches is 'Every HTTP fetch attempt, with status, error, size, validators and timing.';
+comment on view facts is 'Current figures with their article''s title, url and publication time.';
+comment on view open_flags is 'Flags not dismissed, with the sentence they are about.';
