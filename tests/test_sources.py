@@ -1,0 +1,269 @@
+"""Sources: sources.toml loading and checking, local folders/files/JSONL, URL canonicalisation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from extractors.records import Failure
+from flows.fetch import FetchConfig
+from flows.sources import (
+    RawDocument,
+    SourcesError,
+    SourceSpec,
+    canonical_url,
+    check_sources,
+    dedupe_urls,
+    load_sources,
+    read_local,
+    source_from_arg,
+)
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def write(tmp_path: Path, text: str, name: str = "sources.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- sources.toml
+
+
+def test_bundled_sources_file_loads_and_reads_both_pages() -> None:
+    config = load_sources(FIXTURES / "sources.toml")
+    assert config.path == (FIXTURES / "sources.toml").resolve()
+    assert config.fetch == FetchConfig()
+    [spec] = config.sources
+    assert spec.kind == "folder"
+    assert spec.location == str((FIXTURES / "pages").resolve())
+    docs = list(read_local(spec))
+    assert len(docs) >= 2
+    assert all(isinstance(d, RawDocument) and d.html and d.text is None for d in docs)
+    assert all(Path(d.key).is_absolute() and d.source == spec.name for d in docs)
+
+
+def test_every_kind_loads_with_paths_relative_to_the_file(tmp_path: Path) -> None:
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "one.html").write_text("<p>x</p>")
+    (tmp_path / "a.jsonl").write_text("")
+    (tmp_path / "list.txt").write_text("# comment\nhttps://a.example/1\n\nhttps://a.example/2\n")
+    path = write(tmp_path, """
+[fetch]
+timeout_s = 5
+max_bytes = 1_000
+retries = 0
+user_agent = "tester/1"
+per_host_concurrency = 4
+max_redirects = 2
+
+[[sources]]
+name = "f"
+folder = "pages"
+[[sources]]
+name = "one"
+file = "one.html"
+[[sources]]
+name = "arch"
+jsonl = "a.jsonl"
+[[sources]]
+name = "list"
+urls = ["https://a.example/x", "http://b.example/y"]
+[[sources]]
+name = "listfile"
+urls = "list.txt"
+[[sources]]
+name = "feed"
+feed = "https://news.example/rss.xml"
+allow_private = true
+[[sources]]
+name = "map"
+sitemap = "https://news.example/sitemap.xml"
+""")
+    config = load_sources(path)
+    assert config.fetch == FetchConfig(
+        timeout_s=5.0, max_bytes=1000, retries=0, user_agent="tester/1",
+        per_host_concurrency=4, max_redirects=2,
+    )
+    by_name = {s.name: s for s in config.sources}
+    assert [s.name for s in config.sources] == ["f", "one", "arch", "list", "listfile", "feed", "map"]
+    assert by_name["f"] == SourceSpec("f", "folder", str(tmp_path / "pages"), line=10)
+    assert by_name["one"].location == str(tmp_path / "one.html")
+    assert by_name["arch"].kind == "jsonl"
+    assert by_name["list"].location == ("https://a.example/x", "http://b.example/y")
+    assert by_name["listfile"].location == ("https://a.example/1", "https://a.example/2")
+    assert by_name["feed"].allow_private is True and by_name["feed"].kind == "feed"
+    assert by_name["map"].kind == "sitemap" and by_name["map"].allow_private is False
+    assert check_sources(path) == []
+
+
+BAD_FILES = [
+    pytest.param('[[sources]]\nname = "x"\nfolder = "nowhere"\n', 3, "folder not found",
+                 id="missing-folder"),
+    pytest.param('[[sources]]\nname = "x"\n', 1, "has no location: give exactly one of",
+                 id="no-location"),
+    pytest.param('[[sources]]\nname = "x"\nfeed = "https://a/rss"\nsitemap = "https://a/s.xml"\n',
+                 1, "2 locations", id="two-locations"),
+    pytest.param('[[sources]]\nname = "x"\nfeed = "https://a/rss"\nallow_privat = true\n', 4,
+                 "did you mean 'allow_private'?", id="typo-key"),
+    pytest.param('[[sources]]\nname = "x"\nurls = ["ftp://a/b"]\n', 3, "not an http(s) URL",
+                 id="ftp-url"),
+    pytest.param('[[sources]]\nname = "x"\nurls = []\n', 3, "non-empty list", id="empty-urls"),
+    pytest.param('[[sources]]\nfeed = "https://a/rss"\n', 1, "has no name", id="no-name"),
+    pytest.param('[[sources]]\nname = "x"\nfeed = "https://a/rss"\nallow_private = "yes"\n', 4,
+                 "allow_private must be true or false", id="allow-private-string"),
+    pytest.param('[[sources]]\nname = "x"\nfeed = "https://a/rss"\n[[sources]]\nname = "x"\n'
+                 'feed = "https://b/rss"\n', 4, "already used on line 1", id="duplicate-name"),
+    pytest.param('[fetch]\ntimeout_s = -1\n[[sources]]\nname = "x"\nfeed = "https://a/rss"\n', 2,
+                 "too small", id="negative-timeout"),
+    pytest.param('[fetch]\nretries = "3"\n[[sources]]\nname = "x"\nfeed = "https://a/rss"\n', 2,
+                 "is not valid", id="retries-string"),
+    pytest.param('[fetch]\ntimeout = 3\n[[sources]]\nname = "x"\nfeed = "https://a/rss"\n', 2,
+                 "did you mean 'timeout_s'?", id="fetch-typo"),
+    pytest.param('[[sources]]\nname = "x"\nfeed = "https://a/rss\n', 3, "not valid TOML",
+                 id="bad-toml"),
+    pytest.param('# nothing here\n', None, "no sources", id="empty"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "expected"), BAD_FILES)
+def test_bad_sources_file_names_file_line_and_problem(
+    tmp_path: Path, text: str, line: int | None, expected: str
+) -> None:
+    path = write(tmp_path, text)
+    problems = check_sources(path)
+    assert len(problems) == 1, problems
+    assert expected in problems[0]
+    prefix = f"{path}, line {line}: " if line else f"{path}: "
+    assert problems[0].startswith(prefix), problems[0]
+    with pytest.raises(SourcesError) as err:
+        load_sources(path)
+    assert str(err.value) == problems[0]
+
+
+def test_check_reports_every_problem_at_once(tmp_path: Path) -> None:
+    path = write(tmp_path, '[[sources]]\nname = "a"\nfolder = "x"\n[[sources]]\nname = "b"\n'
+                           'urls = ["nope"]\n')
+    problems = check_sources(path)
+    assert len(problems) == 2
+    assert "line 3" in problems[0] and "line 6" in problems[1]
+
+
+def test_missing_sources_file_says_what_to_do(tmp_path: Path) -> None:
+    [problem] = check_sources(tmp_path / "absent.toml")
+    assert "sources file not found" in problem and "--sources" in problem
+
+
+# --------------------------------------------------------------------------- --source
+
+
+def test_source_from_arg_recognises_every_kind(tmp_path: Path) -> None:
+    (tmp_path / "a.jsonl").write_text("")
+    (tmp_path / "p.html").write_text("<p>x</p>")
+    assert source_from_arg(str(tmp_path)).kind == "folder"
+    assert source_from_arg(str(tmp_path / "a.jsonl")).kind == "jsonl"
+    assert source_from_arg(str(tmp_path / "p.html")).kind == "file"
+    assert source_from_arg("https://x.example/news/1.html") == SourceSpec(
+        "https://x.example/news/1.html", "urls", ("https://x.example/news/1.html",)
+    )
+    assert source_from_arg("https://x.example/rss.xml").kind == "feed"
+    assert source_from_arg("https://x.example/sitemap-news.xml").kind == "sitemap"
+    with pytest.raises(SourcesError, match="no such file or folder"):
+        source_from_arg(str(tmp_path / "missing"))
+    with pytest.raises(SourcesError, match="only http and https"):
+        source_from_arg("ftp://x.example/a")
+
+
+# --------------------------------------------------------------------------- local reading
+
+
+def test_folder_reads_html_and_text_skips_others(tmp_path: Path) -> None:
+    (tmp_path / "b.html").write_text("<html><body><p>B</p></body></html>", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("Plain 5 million.", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c.htm").write_bytes(
+        b'<meta charset="windows-1252"><p>caf\xe9 \x80 5</p>'
+    )
+    (tmp_path / "notes.md").write_text("ignored")
+    (tmp_path / ".hidden.html").write_text("<p>ignored</p>")
+    docs = list(read_local(source_from_arg(str(tmp_path))))
+    assert [Path(d.key).name for d in docs] == ["a.txt", "b.html", "c.htm"]
+    txt, html, htm = docs
+    assert isinstance(txt, RawDocument) and txt.text == "Plain 5 million." and txt.html is None
+    assert isinstance(html, RawDocument) and "<p>B</p>" in str(html.html)
+    assert isinstance(htm, RawDocument) and "café € 5" in str(htm.html)
+
+
+def test_empty_folder_is_a_failure_not_an_error(tmp_path: Path) -> None:
+    [failure] = read_local(source_from_arg(str(tmp_path)))
+    assert isinstance(failure, Failure) and "no .html" in failure.reason
+
+
+def test_jsonl_bad_lines_are_failures_and_the_rest_goes_on(tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"id": "a1", "url": "https://News.example/a?utm_source=x", "title": "A",
+                    "published": "2024-05-01", "text": "Sales rose 5%."}),
+        "{not json",
+        json.dumps({"id": 7, "html": "<p>Seven</p>"}),
+        "",
+        json.dumps({"id": "c", "title": "no body"}),
+        json.dumps(["a", "list"]),
+        json.dumps({"id": "d", "text": 5}),
+        json.dumps({"id": "e", "text": "last one"}),
+    ]
+    path = tmp_path / "arch.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    results = list(read_local(source_from_arg(str(path))))
+    docs = [r for r in results if isinstance(r, RawDocument)]
+    failures = [r for r in results if isinstance(r, Failure)]
+    assert [d.doc_id for d in docs] == ["a1", "7", "e"]
+    first = docs[0]
+    assert (first.key, first.url, first.title, first.published, first.text) == (
+        "https://news.example/a", "https://News.example/a?utm_source=x", "A", "2024-05-01",
+        "Sales rose 5%.",
+    )
+    assert docs[1].html == "<p>Seven</p>" and docs[1].key == f"{path}#7"
+    assert [f.reason.split(":")[0] for f in failures] == [f"{path}, line {n}" for n in (2, 5, 6, 7)]
+    assert "not valid JSON" in failures[0].reason
+    assert "no 'text' or 'html'" in failures[1].reason
+    assert "expected a JSON object" in failures[2].reason
+    assert "'text' must be a string" in failures[3].reason
+    assert all(f.stage == "read" and f.source == str(path) for f in failures)
+
+
+def test_single_file_source(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text("<html><title>T</title><p>1,000 jobs</p></html>")
+    [doc] = read_local(SourceSpec("one", "file", str(page)))
+    assert isinstance(doc, RawDocument) and doc.key == str(page) and "1,000 jobs" in str(doc.html)
+    page.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    [failure] = read_local(SourceSpec("one", "file", str(page)))
+    assert isinstance(failure, Failure) and "binary" in failure.reason
+
+
+# --------------------------------------------------------------------------- URLs
+
+CANONICAL = [
+    ("HTTPS://News.Example.COM/a/b", "https://news.example.com/a/b"),
+    ("http://news.example.com:80/a", "http://news.example.com/a"),
+    ("https://news.example.com:8443/a", "https://news.example.com:8443/a"),
+    ("https://news.example.com/a#section-2", "https://news.example.com/a"),
+    ("https://news.example.com/a?z=1&a=2&utm_source=rss&utm_medium=feed",
+     "https://news.example.com/a?a=2&z=1"),
+    ("https://news.example.com", "https://news.example.com/"),
+    ("https://news.example.com/Case/Kept?Q=A", "https://news.example.com/Case/Kept?Q=A"),
+]
+
+
+@pytest.mark.parametrize(("url", "expected"), CANONICAL, ids=[c[0] for c in CANONICAL])
+def test_canonical_url(url: str, expected: str) -> None:
+    assert canonical_url(url) == expected
+
+
+def test_dedupe_keeps_first_spelling_order_and_drops_non_http() -> None:
+    urls = ["https://a.example/2", "https://A.example/1#x", "mailto:x@y", "https://a.example/1",
+            "https://a.example/2?utm_campaign=z", "javascript:void(0)"]
+    assert dedupe_urls(urls) == ["https://a.example/2", "https://a.example/1"]
