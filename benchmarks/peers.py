@@ -1,0 +1,378 @@
+"""Score our figure extractor and quantulum3 on the peer suites in ``../shared/peers/``.
+
+Run from the repository root::
+
+    python -m benchmarks.peers                  # side-by-side table
+    python -m benchmarks.peers --json out.json  # also write the numbers
+    python -m benchmarks.peers --misses         # per-case misses -> /tmp/peer_misses_<suite>.txt
+
+The scoring rule is value F1 (``benchmarks/scoring.py``). This module adds what is specific to
+the peers: reading their cases, leaving out the case families where our output contract
+deliberately differs from theirs (``EXCLUDED_CASES`` and ``ignored_items``, each with a reason),
+and turning quantulum3's own output into predictions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+import warnings
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks.scoring import (
+    CaseResult,
+    Counts,
+    GoldFigure,
+    Ignored,
+    Prediction,
+    find_span,
+    gold_figures,
+    score_case,
+    total,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+PEERS_DIR = ROOT.parent / "shared" / "peers"
+SUITES = ("quantulum3", "recognizers_text", "duckling")
+
+_YEAR = re.compile(r"^(1[5-9]\d\d|20\d\d)$")
+_PLUS_MINUS = re.compile(r"±|\+/-|\+-")
+
+# Whole cases left out of scoring, by family. Every entry says why: the peer expects something
+# our contract (issue 3) rules out on purpose, or the peer's value is not a reading of the text.
+_DATES_IDS_SCORES = "date, identifier, phone number or name with digits: not figures (contract)"
+_UNIT_CONVERSION = "peer converts units or sums compound measures; we keep the value as written"
+_PEER_QUIRK = "peer value is not the text's meaning"
+EXCLUDED_CASES: dict[str, str] = {
+    # recognizers_text: numbers read out of dates, IP addresses, phone numbers, names
+    "recognizers_text:NumberModel:1": _DATES_IDS_SCORES,  # 192.168.1.2
+    "recognizers_text:NumberModel:143": _DATES_IDS_SCORES,  # 5/17/2018
+    "recognizers_text:NumberModel:144": _DATES_IDS_SCORES,  # +1-222-2222/2222
+    "recognizers_text:NumberModel:189": _DATES_IDS_SCORES,  # SCP-173
+    "recognizers_text:NumberModelExperimentalMode:141": _DATES_IDS_SCORES,
+    "recognizers_text:NumberModelExperimentalMode:142": _DATES_IDS_SCORES,
+    # quantulum3: "Voyager 2 in 1979", "Intel Core i7 860 Processor"
+    "quantulum3:quantities.json:3": _DATES_IDS_SCORES,
+    "quantulum3:quantities.json:61": _DATES_IDS_SCORES,
+    # quantulum3 spell-out: "a million and a half" -> 1000000.5
+    **{
+        f"quantulum3:extract_spellout_values.py:{i}": _PEER_QUIRK
+        for i in (15, 32, 33)
+    },
+    # duckling: "7-9 lakh rupees" -> range [7, 900000]
+    "duckling:Duckling/AmountOfMoney/EN/Corpus.hs:135": _PEER_QUIRK,
+    # duckling: "7 feet and 10 inches" -> 94 inch, "0.002 kg" -> 2 gram, "a kilogram" -> 1000 g
+    **{
+        f"duckling:Duckling/Distance/EN/Corpus.hs:{i}": _UNIT_CONVERSION
+        for i in (*range(16, 33), 34, 35)
+    },
+    **{
+        f"duckling:Duckling/Quantity/EN/Corpus.hs:{i}": _UNIT_CONVERSION
+        for i in (6, 9, 10, 11, 12, 13, 14, 15, 29, 30, 31, 40)
+    },
+}
+
+
+# duckling's money corpora read US coins as dollars ("ten dimes" -> 1.0, "a quarter" -> 0.25)
+_COINS = re.compile(r"\b(dimes?|nickels?|quarters?)\b", re.IGNORECASE)
+_COIN_CONVERSION = "peer converts US coins to dollars; we keep the count as written"
+
+
+def exclusion_reason(case: dict[str, Any]) -> str | None:
+    """Return why a peer case is left out of scoring, or None when it is scored."""
+    if case["id"] in EXCLUDED_CASES:
+        return EXCLUDED_CASES[case["id"]]
+    if case.get("dimension") == "AmountOfMoney" and _COINS.search(case["text"]):
+        return _COIN_CONVERSION
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedCase:
+    """A peer case ready to score: text, gold figures and the regions to ignore."""
+
+    case_id: str
+    text: str
+    gold: tuple[GoldFigure, ...]
+    ignored: tuple[Ignored, ...]
+    group: str
+    expected: tuple[dict[str, Any], ...]
+
+
+def load_suite(name: str, peers_dir: Path = PEERS_DIR) -> list[dict[str, Any]]:
+    """Return the raw cases of one peer suite (a list of JSON objects)."""
+    with (peers_dir / f"{name}.jsonl").open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def group_of(case: dict[str, Any]) -> str:
+    """Return the sub-suite a case belongs to (peer file, model or dimension), for breakdowns."""
+    return str(case.get("suite") or case.get("model") or case.get("dimension") or "all")
+
+
+def _normalise_item(item: dict[str, Any], suite: str) -> dict[str, Any]:
+    # quantulum3 writes a range as its mean with an uncertainty ("10-15 exabytes" = 12.5 +- 2.5);
+    # our contract has the two ends. A real measurement uncertainty ("9.83e-3 +/- 1e-5") stays.
+    if (
+        suite == "quantulum3"
+        and item.get("uncertainty")
+        and item.get("value") is not None
+        and not _PLUS_MINUS.search(item.get("surface") or "")
+    ):
+        mean, spread = float(item["value"]), float(item["uncertainty"])
+        return {**item, "value": None, "range": [mean - spread, mean + spread]}
+    return item
+
+
+def ignored_items(text: str, expected: Sequence[dict[str, Any]]) -> list[Ignored]:
+    """Return the spans of gold items left out for contract reasons (today: bare years)."""
+    regions = []
+    for item in expected:
+        surface = item.get("surface") or ""
+        if _YEAR.match(surface.strip()):
+            span = find_span(text, surface)
+            if span:
+                regions.append(Ignored(span[0], span[1], "year: not a figure (contract)"))
+    return regions
+
+
+def prepare(case: dict[str, Any], suite: str, *, exclude: bool = True) -> PreparedCase | None:
+    """Return the case ready to score, or None when it is excluded (``exclusion_reason``).
+
+    With ``exclude=False`` nothing is left out (no excluded cases, no ignored years): the
+    peer's annotation as it stands, for reference.
+    """
+    if exclude and exclusion_reason(case):
+        return None
+    text = case["text"]
+    skipped = ignored_items(text, case["expected"]) if exclude else []
+    kept = [
+        _normalise_item(item, suite)
+        for item in case["expected"]
+        if not (exclude and _YEAR.match((item.get("surface") or "").strip()))
+    ]
+    gold, ignored = gold_figures(text, kept)
+    return PreparedCase(
+        case["id"], text, tuple(gold), tuple(ignored + skipped), group_of(case),
+        tuple(case["expected"]),
+    )
+
+
+def exclusion_counts(cases: Iterable[dict[str, Any]]) -> Counter[str]:
+    """Return how many of these cases are excluded, by reason."""
+    return Counter(r for r in map(exclusion_reason, cases) if r)
+
+
+Predictor = Callable[[Sequence[str]], Iterator[list[Prediction]]]
+
+
+def predict_ours(texts: Sequence[str]) -> Iterator[list[Prediction]]:
+    """Yield our extractor's predictions for each text (model loaded once)."""
+    from extractors import extract_many  # imported late: the benchmark must load without it
+
+    for figures in extract_many((text, None) for text in texts):
+        yield [Prediction(f.start, f.end, float(f.value), f.kind) for f in figures]
+
+
+def predict_quantulum3(texts: Sequence[str]) -> Iterator[list[Prediction]]:
+    """Yield quantulum3's predictions for each text; its ranges become their two ends."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "classifier dependencies not installed"
+        from quantulum3 import parser
+
+    for text in texts:
+        try:
+            quantities = parser.parse(text)
+        except Exception:  # noqa: BLE001 - a peer crash is a miss, not a benchmark failure
+            yield []
+            continue
+        predictions = []
+        for q in quantities:
+            start, end = q.span
+            spread = getattr(q, "uncertainty", None)
+            if spread and not _PLUS_MINUS.search(q.surface):
+                predictions.append(Prediction(start, end, float(q.value - spread)))
+                predictions.append(Prediction(start, end, float(q.value + spread)))
+            else:
+                predictions.append(Prediction(start, end, float(q.value)))
+        yield predictions
+
+
+@dataclass(frozen=True, slots=True)
+class SuiteScore:
+    """One extractor's result on one suite: totals, per-group totals, per-case results."""
+
+    counts: Counts
+    groups: dict[str, Counts]
+    results: tuple[tuple[PreparedCase, list[Prediction], CaseResult], ...]
+    seconds: float
+
+
+def score_suite(
+    cases: Sequence[PreparedCase],
+    predict: Predictor,
+    predictions: Sequence[list[Prediction]] | None = None,
+) -> SuiteScore:
+    """Return the value-F1 score of one predictor over prepared cases (peer rule: unsigned).
+
+    ``predictions`` (one list per case) skips running the predictor again.
+    """
+    began = time.perf_counter()
+    if predictions is None:
+        predictions = list(predict([c.text for c in cases]))
+    seconds = time.perf_counter() - began
+    rows = []
+    groups: dict[str, Counts] = {}
+    for case, preds in zip(cases, predictions, strict=True):
+        result = score_case(preds, case.gold, case.ignored, signed_changes=False)
+        rows.append((case, preds, result))
+        groups[case.group] = groups.get(case.group, Counts()) + result.counts
+    return SuiteScore(total(r for _, _, r in rows), groups, tuple(rows), seconds)
+
+
+def score_both(
+    raw: Sequence[dict[str, Any]], suite: str, predict: Predictor
+) -> tuple[SuiteScore, SuiteScore]:
+    """Return (scored with exclusions, scored on every case as annotated); predicts once."""
+    everything = [prepare(c, suite, exclude=False) for c in raw]
+    began = time.perf_counter()
+    predictions = list(predict([c["text"] for c in raw]))
+    seconds = time.perf_counter() - began
+    kept = [i for i, c in enumerate(raw) if not exclusion_reason(c)]
+    scoped_cases = [prepare(raw[i], suite) for i in kept]
+    scoped = score_suite(
+        [c for c in scoped_cases if c], predict, [predictions[i] for i in kept]
+    )
+    unscoped = score_suite([c for c in everything if c], predict, predictions)
+    return (
+        SuiteScore(scoped.counts, scoped.groups, scoped.results, seconds),
+        SuiteScore(unscoped.counts, unscoped.groups, unscoped.results, seconds),
+    )
+
+
+def write_misses(suite: str, score: SuiteScore, path: Path) -> int:
+    """Write the cases with a false positive or negative to ``path``; return how many."""
+    lines = []
+    for case, preds, result in score.results:
+        if not result.false_positives and not result.false_negatives:
+            continue
+        text = case.text
+        gold = ", ".join(f"{g.surface!r}={g.value:g}" for g in case.gold) or "(none)"
+        got = ", ".join(f"{text[p.start:p.end]!r}={p.value:g}/{p.kind}" for p in preds) or "(none)"
+        missed = ", ".join(f"{g.surface!r}={g.value:g}" for g in result.false_negatives)
+        spurious = ", ".join(
+            f"{text[p.start:p.end]!r}={p.value:g}" for p in result.false_positives
+        )
+        lines.append(
+            f"## {case.case_id}\ntext: {text!r}\ngold: {gold}\nours: {got}\n"
+            + (f"missed: {missed}\n" if missed else "")
+            + (f"spurious: {spurious}\n" if spurious else "")
+        )
+    path.write_text(f"# {suite}: {len(lines)} cases with misses\n\n" + "\n".join(lines))
+    return len(lines)
+
+
+def _entry(score: SuiteScore, everything: SuiteScore) -> dict[str, Any]:
+    return score.counts.to_dict() | {
+        "f1_all_cases": round(everything.counts.f1, 4),
+        "seconds": round(score.seconds, 2),
+        "groups": {g: c.to_dict() for g, c in sorted(score.groups.items())},
+    }
+
+
+def run(
+    peers_dir: Path = PEERS_DIR, suites: Sequence[str] = SUITES, with_peer: bool = True
+) -> dict[str, Any]:
+    """Score ours (and quantulum3) on each suite; return a JSON-ready report.
+
+    Per-case results of ours are kept under the private key ``_ours`` (for ``write_misses``).
+    """
+    report: dict[str, Any] = {"suites": {}}
+    for suite in suites:
+        raw = load_suite(suite, peers_dir)
+        ours, ours_all = score_both(raw, suite, predict_ours)
+        entry: dict[str, Any] = {
+            "cases": len(raw),
+            "scored_cases": len(ours.results),
+            "excluded": dict(exclusion_counts(raw)),
+            "ignored_gold_items": sum(len(c.ignored) for c, _, _ in ours.results),
+            "ours": _entry(ours, ours_all),
+            "_ours": ours,
+        }
+        if with_peer:
+            entry["quantulum3"] = _entry(*score_both(raw, suite, predict_quantulum3))
+        report["suites"][suite] = entry
+    return report
+
+
+def format_table(report: dict[str, Any]) -> str:
+    """Return the side-by-side table of a report as Markdown."""
+    head = (
+        "| suite | cases (scored) | ours P | ours R | ours F1 | quantulum3 P | quantulum3 R "
+        "| quantulum3 F1 | F1 on all cases, ours / quantulum3 |"
+    )
+    lines = [head, "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for suite, entry in report["suites"].items():
+        ours, peer = entry["ours"], entry.get("quantulum3")
+        peer_cells = (
+            f"{peer['precision']:.3f} | {peer['recall']:.3f} | {peer['f1']:.3f}"
+            if peer else "- | - | -"
+        )
+        peer_all = f"{peer['f1_all_cases']:.3f}" if peer else "-"
+        lines.append(
+            f"| {suite} | {entry['cases']} ({entry['scored_cases']}) | {ours['precision']:.3f} "
+            f"| {ours['recall']:.3f} | {ours['f1']:.3f} | {peer_cells} "
+            f"| {ours['f1_all_cases']:.3f} / {peer_all} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark from the command line; return the exit code."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--peers-dir", type=Path, default=PEERS_DIR)
+    parser.add_argument("--suite", action="append", choices=SUITES, help="repeatable")
+    parser.add_argument("--json", type=Path, help="write the report as JSON here")
+    parser.add_argument("--misses", action="store_true",
+                        help="write our misses to /tmp/peer_misses_<suite>.txt")
+    parser.add_argument("--no-peer", action="store_true", help="skip quantulum3")
+    parser.add_argument("--groups", action="store_true", help="print per-group F1 too")
+    args = parser.parse_args(argv)
+    if not args.peers_dir.is_dir():
+        print(f"peer suites not found at {args.peers_dir}: nothing to score")
+        return 0
+    report = run(args.peers_dir, args.suite or SUITES, with_peer=not args.no_peer)
+    print(format_table(report))
+    for suite, entry in report["suites"].items():
+        print(f"\n{suite}: {entry['cases']} cases, {entry['scored_cases']} scored, "
+              f"{entry['ignored_gold_items']} ignored gold items; excluded: "
+              + (", ".join(f"{n} ({why})" for why, n in entry["excluded"].items()) or "none"))
+        if args.groups:
+            for group, counts in entry["ours"]["groups"].items():
+                peer = entry.get("quantulum3", {}).get("groups", {}).get(group)
+                peer_f1 = f"{peer['f1']:.3f}" if peer else "-"
+                print(f"  {group:45s} ours F1 {counts['f1']:.3f}  quantulum3 F1 {peer_f1}")
+        if args.misses:
+            path = Path(f"/tmp/peer_misses_{suite}.txt")
+            n = write_misses(suite, entry["_ours"], path)
+            print(f"  {n} cases with misses written to {path}")
+    if args.json:
+        clean = {
+            "suites": {
+                s: {k: v for k, v in e.items() if not k.startswith("_")}
+                for s, e in report["suites"].items()
+            }
+        }
+        args.json.write_text(json.dumps(clean, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,315 @@
+"""Value F1 over figure cases: the shared scoring rule of the gold set and the peer benchmarks.
+
+Rule (issue 3, "How it is measured"):
+
+- A predicted figure matches a gold figure when their character spans overlap; the pair counts
+  as correct only when the values agree (relative tolerance 1e-6). Predictions and gold figures
+  are paired one to one (a maximum bipartite matching, so the order of figures never matters).
+- A gold figure with no span (surface null, or a surface that does not occur in the text) is
+  matched by value alone, anywhere in the case.
+- Ranges and bounds: a gold item whose value is null but which carries a range (``range: [a, b]``,
+  or interval notation such as ``"[20,30)"`` in ``raw_resolution``) becomes two gold figures,
+  ``a`` and ``b``, both with the range's span: this is our contract's pair of ``at_least`` and
+  ``at_most`` figures. A one-sided bound (``bound: b``, ``"(30,)"``) becomes one gold figure
+  ``b``. Only the values are scored, not the ``approx`` qualifier.
+- A gold item with value null and no range or bound (a unit named without a number, a relative
+  ordinal such as "last") is not a figure in our contract: it is left out, and its span is an
+  *ignored region*: predictions overlapping it count neither way.
+- Precision, recall and F1 are micro-averaged: true positives, false positives and false
+  negatives are summed over all cases. A negative case (no gold figures) turns every prediction
+  into a false positive.
+
+Everything here is a pure function of its arguments; ``benchmarks/peers.py`` and
+``tests/test_gold.py`` feed it cases and predictions.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+REL_TOL = 1e-6
+# values of zero need an absolute tolerance too
+ABS_TOL = 1e-9
+
+_INTERVAL = re.compile(
+    r"^\s*[\[(]\s*(?P<low>[-+]?[\d.eE+-]*)\s*,\s*(?P<high>[-+]?[\d.eE+-]*)\s*[\])]\s*$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    """One predicted figure: its span, value and kind (kind only matters for signed changes)."""
+
+    start: int
+    end: int
+    value: float
+    kind: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GoldFigure:
+    """One gold figure to find; ``start``/``end`` are None when it is matched by value alone."""
+
+    value: float
+    start: int | None = None
+    end: int | None = None
+    surface: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Ignored:
+    """A span where predictions are not scored, with the reason."""
+
+    start: int
+    end: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """True positives, false positives and false negatives; adds up over cases."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
+
+    @property
+    def precision(self) -> float:
+        """Return tp / (tp + fp); 1.0 when nothing was predicted."""
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        """Return tp / (tp + fn); 1.0 when there was nothing to find."""
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        """Return the harmonic mean of precision and recall (0.0 when both are 0)."""
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def to_dict(self) -> dict[str, float | int]:
+        """Return counts and rates as a JSON-ready dict (rates rounded to 4 places)."""
+        return {
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "f1": round(self.f1, 4),
+        }
+
+
+def values_agree(predicted: float, gold: float, rel_tol: float = REL_TOL) -> bool:
+    """Return True when two values agree within the relative tolerance.
+
+    >>> values_agree(1320000000.0, 1.32e9)
+    True
+    >>> values_agree(0.6667, 2 / 3)
+    False
+    >>> values_agree(0.0, 0)
+    True
+    """
+    return math.isclose(predicted, gold, rel_tol=rel_tol, abs_tol=ABS_TOL)
+
+
+def overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    """Return True when the half-open spans [a_start, a_end) and [b_start, b_end) share a char.
+
+    >>> overlaps(0, 5, 4, 9), overlaps(0, 5, 5, 9)
+    (True, False)
+    """
+    return a_start < b_end and b_start < a_end
+
+
+def find_span(text: str, surface: str, start_at: int = 0) -> tuple[int, int] | None:
+    """Return the span of ``surface`` in ``text`` at or after ``start_at`` (ignoring case).
+
+    None means the surface does not occur there.
+
+    >>> find_span("Up 10M, then 10m", "10m")
+    (3, 6)
+    >>> find_span("Up 10M, then 10m", "10m", 6)
+    (13, 16)
+    >>> find_span("abc", "x") is None
+    True
+    """
+    if not surface:
+        return None
+    at = text.casefold().find(surface.casefold(), start_at)
+    # casefold can change lengths ("ß" -> "ss"); fall back to lower() offsets then
+    if at >= 0 and len(text.casefold()) == len(text):
+        return at, at + len(surface)
+    at = text.lower().find(surface.lower(), start_at)
+    return (at, at + len(surface)) if at >= 0 else None
+
+
+def interval_endpoints(raw: str) -> list[float] | None:
+    """Return the finite endpoints of an interval written like ``"[20,30)"`` or ``"(30,)"``.
+
+    None means the string is not interval notation.
+
+    >>> interval_endpoints("[1000,5000)"), interval_endpoints("(30,)"), interval_endpoints("end+1")
+    ([1000.0, 5000.0], [30.0], None)
+    """
+    match = _INTERVAL.match(raw)
+    if not match:
+        return None
+    points = []
+    for part in (match["low"], match["high"]):
+        if part:
+            try:
+                points.append(float(part))
+            except ValueError:
+                return None
+    return points or None
+
+
+def range_values(item: Mapping[str, Any]) -> list[float] | None:
+    """Return the endpoint values a null-valued gold item stands for, or None when it has none.
+
+    Reads ``range`` (two endpoints), ``bound`` (one), or interval notation in
+    ``raw_resolution`` (a string, or a dict with a string ``value``).
+
+    >>> range_values({"value": None, "range": [10, 20]})
+    [10.0, 20.0]
+    >>> range_values({"value": None, "bound": 7})
+    [7.0]
+    >>> range_values({"value": None, "raw_resolution": {"value": "(20,35]"}})
+    [20.0, 35.0]
+    >>> range_values({"value": None, "raw_resolution": {"value": "end+0"}}) is None
+    True
+    """
+    if item.get("range"):
+        return [float(v) for v in item["range"]]
+    if item.get("bound") is not None:
+        return [float(item["bound"])]
+    raw = item.get("raw_resolution")
+    if isinstance(raw, dict):
+        raw = raw.get("value")
+    if isinstance(raw, str):
+        return interval_endpoints(raw)
+    return None
+
+
+def gold_figures(
+    text: str, expected: Sequence[Mapping[str, Any]]
+) -> tuple[list[GoldFigure], list[Ignored]]:
+    """Return the gold figures of one case and the regions to ignore, following the module rule.
+
+    Spans come from ``start``/``end_inclusive`` when given, else from the first occurrence of
+    ``surface`` in the text after the previous occurrence of the same surface (ignoring case).
+    """
+    figures: list[GoldFigure] = []
+    ignored: list[Ignored] = []
+    cursor: dict[str, int] = {}
+    for item in expected:
+        surface = item.get("surface")
+        span: tuple[int, int] | None = None
+        if item.get("start") is not None and item.get("end_inclusive") is not None:
+            span = (int(item["start"]), int(item["end_inclusive"]) + 1)
+        elif surface:
+            key = surface.casefold()
+            span = find_span(text, surface, cursor.get(key, 0))
+            if span is not None:
+                cursor[key] = span[1]
+        if item.get("value") is not None:
+            values = [float(item["value"])]
+        else:
+            values = range_values(item) or []
+        if not values:
+            if span is not None:
+                ignored.append(Ignored(span[0], span[1], "gold item without a value"))
+            continue
+        for value in values:
+            if span is None:
+                figures.append(GoldFigure(value=value, surface=surface))
+            else:
+                figures.append(GoldFigure(value, span[0], span[1], surface))
+    return figures, ignored
+
+
+def _pairs(pred: Prediction, gold: GoldFigure, signed_changes: bool) -> bool:
+    if gold.start is not None and gold.end is not None and not overlaps(
+        pred.start, pred.end, gold.start, gold.end
+    ):
+        return False
+    if values_agree(pred.value, gold.value):
+        return True
+    # peers do not sign changes: "fell 2.3%" is 2.3 to them and -2.3 to us
+    return (not signed_changes and pred.kind == "change"
+            and values_agree(abs(pred.value), abs(gold.value)))
+
+
+def match(
+    predictions: Sequence[Prediction],
+    gold: Sequence[GoldFigure],
+    *,
+    signed_changes: bool = True,
+) -> list[tuple[int, int]]:
+    """Return the (prediction index, gold index) pairs of a maximum one-to-one matching."""
+    edges = [
+        [g for g, item in enumerate(gold) if _pairs(pred, item, signed_changes)]
+        for pred in predictions
+    ]
+    owner: dict[int, int] = {}  # gold index -> prediction index
+
+    def augment(p: int, seen: set[int]) -> bool:
+        for g in edges[p]:
+            if g in seen:
+                continue
+            seen.add(g)
+            if g not in owner or augment(owner[g], seen):
+                owner[g] = p
+                return True
+        return False
+
+    for p in range(len(predictions)):
+        augment(p, set())
+    return sorted((p, g) for g, p in owner.items())
+
+
+@dataclass(frozen=True, slots=True)
+class CaseResult:
+    """The outcome of one case: counts, and what was missed or spurious (for miss reports)."""
+
+    counts: Counts
+    false_positives: tuple[Prediction, ...]
+    false_negatives: tuple[GoldFigure, ...]
+
+
+def score_case(
+    predictions: Sequence[Prediction],
+    gold: Sequence[GoldFigure],
+    ignored: Sequence[Ignored] = (),
+    *,
+    signed_changes: bool = True,
+) -> CaseResult:
+    """Return the counts of one case under the module rule."""
+    pairs = match(predictions, gold, signed_changes=signed_changes)
+    matched_p = {p for p, _ in pairs}
+    matched_g = {g for _, g in pairs}
+    spurious = tuple(
+        pred
+        for p, pred in enumerate(predictions)
+        if p not in matched_p
+        and not any(overlaps(pred.start, pred.end, ig.start, ig.end) for ig in ignored)
+    )
+    missed = tuple(item for g, item in enumerate(gold) if g not in matched_g)
+    return CaseResult(Counts(len(pairs), len(spurious), len(missed)), spurious, missed)
+
+
+def total(results: Iterable[CaseResult]) -> Counts:
+    """Return the micro-averaged counts over many case results."""
+    counts = Counts()
+    for result in results:
+        counts = counts + result.counts
+    return counts
