@@ -1,0 +1,134 @@
+"""The `newsfacts` command as a user runs it: real subprocesses, real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+COMMANDS = [
+    ["run"], ["extract"], ["query"], ["check"], ["report"],
+    ["flags", "dismiss"], ["sources", "check"],
+]
+
+
+def newsfacts(*args: str, cwd: Path | None = None, stdin: str | None = None,
+              env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the command line in a fresh interpreter, as the console script does."""
+    return subprocess.run(
+        [sys.executable, "-m", "flows.cli", *args],
+        cwd=cwd, input=stdin, capture_output=True, text=True, timeout=600,
+        env={**os.environ, **(env or {}), "COLUMNS": "120"},
+    )
+
+
+def assert_clean_error(result: subprocess.CompletedProcess[str], words: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert words in result.stderr
+    assert result.stderr.strip().startswith("newsfacts: error:")
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c))
+def test_every_command_has_help_with_an_example(command: list[str]) -> None:
+    result = newsfacts(*command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert "Example" in result.stdout
+    assert "newsfacts " + command[0] in result.stdout
+
+
+def test_extract_reads_stdin_and_keeps_the_span_invariant() -> None:
+    text = "Almost 253 million people joined in 2024, up by 3.96 million or 1.6 percent year-on-year."
+    result = newsfacts("extract", "--published", "2025-07-14", stdin=text)
+    assert result.returncode == 0, result.stderr
+    figures = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [f["surface"] for f in figures] == ["253 million", "3.96 million", "1.6 percent"]
+    for f in figures:
+        assert text[f["start"]:f["end"]] == f["surface"]
+    assert figures[0]["value"] == 253_000_000 and figures[0]["approx"] == "under"
+    assert figures[1]["change"]["direction"] == "up"
+
+
+def test_extract_batch_keeps_input_order(tmp_path: Path) -> None:
+    lines = [
+        {"id": "b", "text": "Revenue was $5.2bn.", "published": "2024-01-01"},
+        {"id": "a", "text": "No figures here.", "published": None},
+        {"id": "c", "text": "Coverage reached 96.77%.", "published": "2013-01-01"},
+    ]
+    batch = tmp_path / "in.jsonl"
+    batch.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    result = newsfacts("extract", "--batch", str(batch))
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["b", "a", "c"]
+    assert out[0]["figures"][0]["value"] == 5_200_000_000
+    assert out[0]["figures"][0]["unit"] == "USD"
+    assert out[1]["figures"] == []
+    assert out[2]["figures"][0]["value"] == 96.77
+
+
+def test_extract_reads_an_html_page_and_its_date(fixtures_dir: Path) -> None:
+    page = fixtures_dir / "pages" / "chinadaily-medical-insurance-2024.html"
+    result = newsfacts("extract", str(page))
+    assert result.returncode == 0, result.stderr
+    figures = [json.loads(line) for line in result.stdout.splitlines()]
+    surfaces = [f["surface"] for f in figures]
+    assert "1.32 billion" in surfaces and "$487 billion" in surfaces
+    assert not {"1995", "0108263", "130349", "1024"} & set(surfaces)
+    by_surface = {f["surface"]: f for f in figures}
+    assert by_surface["1.32 billion"]["period"] == "2024"  # "last year" in a 2025 article
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["extract", "--published", "14/07/2025"], "bad date"),
+        (["extract", "no-such-file.txt"], "no such file"),
+        (["query", "--db", "missing.duckdb", "select 1"], "no warehouse"),
+        (["report", "--db", "missing.duckdb"], "no warehouse"),
+        (["check", "--db", "missing.duckdb"], "no warehouse"),
+        (["run", "--sources", "missing.toml"], "no such sources file"),
+        (["sources", "check", "missing.toml"], "missing.toml"),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, list) else v,
+)
+def test_bad_input_is_one_clear_line(tmp_path: Path, args: list[str], words: str) -> None:
+    result = newsfacts(*args, cwd=tmp_path, stdin="")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert words in result.stderr
+
+
+@pytest.fixture()
+def small_db(tmp_path: Path) -> Path:
+    path = tmp_path / "w.duckdb"
+    from warehouse.load import connect
+
+    con = connect(path)
+    con.close()
+    return path
+
+
+def test_query_refuses_writes(small_db: Path) -> None:
+    result = newsfacts("query", "--db", str(small_db), "delete from figures")
+    assert_clean_error(result, "read-only")
+    result = newsfacts("query", "--db", str(small_db), "create table x (a int)")
+    assert_clean_error(result, "read-only")
+
+
+def test_query_formats(small_db: Path) -> None:
+    sql = "select 1 as one, 'a' as letter"
+    as_json = newsfacts("query", "--db", str(small_db), "--format", "json", sql)
+    assert json.loads(as_json.stdout) == [{"one": 1, "letter": "a"}]
+    as_csv = newsfacts("query", "--db", str(small_db), "--format", "csv", sql)
+    assert as_csv.stdout.splitlines() == ["one,letter", "1,a"]
+    as_table = newsfacts("query", "--db", str(small_db), sql)
+    assert "letter" in as_table.stdout
+    bad = newsfacts("query", "--db", str(small_db), "select * from nowhere")
+    assert_clean_error(bad, "query failed")
+    duckdb.connect(str(small_db)).close()  # the reader left the file usable by a writer

@@ -1,0 +1,137 @@
+"""The ingest flow end to end under one Prefect test harness, on real files and a real DuckDB."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from extractors.records import Article, Failure
+from flows.pipeline import article_from_document, ingest, parse_published
+from flows.sources import RawDocument
+
+pytestmark = pytest.mark.slow
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_parse_published_reads_iso_dates_and_ignores_junk() -> None:
+    assert str(parse_published("2025-07-14")) == "2025-07-14"
+    assert parse_published("2025-07-14T19:33:00+08:00").hour == 19
+    assert parse_published("last tuesday") is None
+    assert parse_published(None) is None
+
+
+def test_article_from_document_reports_why_a_page_is_unusable() -> None:
+    png = RawDocument(source="t", key="/x.html", url=None, html=b"\x89PNG\r\n\x1a\n" + b"\0" * 64, text=None)
+    failure = article_from_document(png)
+    assert isinstance(failure, Failure) and "PNG" in failure.reason
+    empty = RawDocument(source="t", key="/y.html", url=None, html="<html><body></body></html>", text=None)
+    failure = article_from_document(empty)
+    assert isinstance(failure, Failure) and failure.reason == "no main text found"
+    text = RawDocument(source="t", key="/z.txt", url=None, html=None, text="Sales rose 5%.\n",
+                       published="2024-02-01")
+    article = article_from_document(text)
+    assert isinstance(article, Article) and article.text == "Sales rose 5%."
+    assert str(article.published) == "2024-02-01"
+
+
+@pytest.fixture(scope="module")
+def bundled_run(prefect_harness, tmp_path_factory):
+    """Run the flow twice on the bundled fixtures into one warehouse."""
+    out = tmp_path_factory.mktemp("bundled")
+    db, report = out / "w.duckdb", out / "report.html"
+    first = ingest(db=str(db), report=str(report))
+    counts_after_first = rows(db, "select (select count(*) from articles), (select count(*) from figures)")
+    second = ingest(db=str(db), report=str(report))
+    return db, report, first, second, counts_after_first
+
+
+def test_bundled_articles_load_with_their_figures(bundled_run) -> None:
+    db, report, first, _, _ = bundled_run
+    assert first.status == "ok" and first.articles_loaded == 2
+    titles = {t for (t,) in rows(db, "select title from articles")}
+    assert any("1.32b" in t for t in titles) and any("Ningbo" in t for t in titles)
+    (n_figures,) = rows(db, "select count(*) from figures")[0]
+    assert n_figures >= 20 and n_figures == first.figures_loaded
+    # every figure points into its article's text
+    bad = rows(db, """
+        select f.surface from figures f join articles a using (article_id, content_hash)
+        where substring(a.text, f.start_char + 1, f.end_char - f.start_char) != f.surface""")
+    assert bad == []
+    published = dict(rows(db, "select title, published from articles"))
+    china = next(v for k, v in published.items() if "1.32b" in k)
+    assert str(china).startswith("2025-07-14")
+
+
+def test_no_figure_comes_from_page_furniture(bundled_run) -> None:
+    db = bundled_run[0]
+    surfaces = {s for (s,) in rows(db, "select surface from figures")}
+    for furniture in ("1995", "0108263", "130349", "1024", "768", "1024*768"):
+        assert not any(furniture in s for s in surfaces), furniture
+    texts = " ".join(t for (t,) in rows(db, "select text from articles"))
+    assert "Copyright" not in texts and "Registration Number" not in texts
+
+
+def test_self_comparison_fires_on_2012_compared_with_itself_only(bundled_run) -> None:
+    db = bundled_run[0]
+    flags = rows(db, "select check_name, message, sentence from open_flags where check_name = 'self_comparison'")
+    assert len(flags) == 1
+    _, message, sentence = flags[0]
+    assert "173,000 more than in 2012" in sentence
+    assert message == "2012 is compared with itself: '173,000 more than in 2012' in a sentence about 2012"
+
+
+def test_second_run_on_the_same_input_loads_nothing_new(bundled_run) -> None:
+    db, _, first, second, counts_after_first = bundled_run
+    assert second.articles_loaded == 0 and second.figures_loaded == 0
+    assert second.articles_unchanged == 2
+    assert rows(db, "select (select count(*) from articles), (select count(*) from figures)") == [
+        counts_after_first[0]
+    ]
+    assert [r for (r,) in rows(db, "select status from runs order by started_at")] == ["ok", "ok"]
+    # the flag id is stable across runs
+    assert {f.flag_id for f in first.flags} == {f.flag_id for f in second.flags}
+
+
+def test_report_is_written_beside_the_database(bundled_run) -> None:
+    _, report, _, _, _ = bundled_run
+    page = report.read_text(encoding="utf-8")
+    assert "self_comparison" in page and "<svg" in page
+    assert "173,000" in page
+
+
+def test_a_broken_page_is_a_failure_and_the_run_goes_on(prefect_harness, tmp_path, fixtures_dir) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    good = fixtures_dir / "pages" / "ningbo-medical-insurance-2012.html"
+    (folder / "good.html").write_bytes(good.read_bytes())
+    (folder / "image.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    (folder / "empty.html").write_text("<html><body><nav>Home</nav></body></html>", encoding="utf-8")
+    articles = tmp_path / "articles.jsonl"
+    articles.write_text(
+        json.dumps({"id": "wire-1", "url": "https://example.org/a", "title": "Wire",
+                    "published": "2024-03-01", "text": "Exports rose 7.1% to $3.4 trillion last year."})
+        + "\n{not json\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "w.duckdb"
+    summary = ingest(sources=[str(folder), str(articles)], db=str(db), report=None)
+    assert summary.status == "partial"
+    assert summary.articles_loaded == 2
+    reasons = {(f.url or f.source).rsplit("/", 1)[-1]: f.reason for f in summary.failures}
+    assert "PNG" in reasons["image.html"]
+    assert reasons["empty.html"] == "no main text found"
+    assert any("line 2" in r for r in reasons.values())
+    stored = rows(db, "select url, reason from failures")
+    assert len(stored) == len(summary.failures) == 3
+    wire = rows(db, "select surface, value, unit, period from figures where article_id = 'wire-1' order by start_char")
+    assert ("$3.4 trillion", 3.4e12, "USD", "2023") in wire
