@@ -7,10 +7,24 @@ No DuckDB and no Prefect here. ``Fetcher.fetch`` never raises for a network prob
 from __future__ import annotations
 
 import codecs
+import email.utils
+import hashlib
+import ipaddress
 import logging
+import random
 import re
+import socket
+import threading
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from importlib import metadata
+from typing import Self
+from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.robotparser import RobotFileParser
+
+import httpx
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
@@ -110,3 +124,435 @@ def decode_body(body: bytes, content_type: str | None = None) -> str:
     except ImportError:  # optional: without it, windows-1252 is the web's usual fallback
         pass
     return body.decode(detected or "cp1252", errors="replace")
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One try at a URL (redirect hops included): what came back and how long it took."""
+
+    url: str  # the last URL requested in this try
+    status: int | None
+    error: str | None
+    bytes: int
+    elapsed_ms: int
+    started_at: datetime
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What fetching one URL gave: the page and its validators, or the reason it failed."""
+
+    url: str
+    final_url: str | None
+    status: int | None
+    ok: bool
+    error: str | None
+    body: bytes | None
+    text: str | None  # decoded honouring the declared charset, then a detected one
+    content_type: str | None
+    bytes: int
+    etag: str | None
+    last_modified: str | None
+    content_hash: str | None  # sha256 hex of body
+    elapsed_ms: int
+    not_modified: bool
+    attempts: int
+    fetched_at: datetime
+    history: tuple[Attempt, ...] = ()
+
+
+@dataclass
+class _Outcome:
+    """The result of one try, before it becomes a FetchResult."""
+
+    url: str
+    status: int | None = None
+    error: str | None = None
+    retryable: bool = False
+    retry_after: float | None = None
+    body: bytes | None = None
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
+    size: int = 0
+
+
+class _Refused(Exception):
+    """Raised inside one try to end it with a reason; never leaves this module."""
+
+    def __init__(self, reason: str, *, retryable: bool = False, status: int | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.retryable = retryable
+        self.status = status
+
+
+# --------------------------------------------------------------------------- fetcher
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/xml", "application/xml"})
+_ROBOTS_MAX_BYTES = 512_000  # RFC 9309 asks crawlers to read at least 500 KiB
+_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.1"
+
+
+def _mime(content_type: str | None) -> str | None:
+    if not content_type:
+        return None
+    return content_type.split(";", 1)[0].strip().lower() or None
+
+
+def is_page_type(content_type: str | None) -> bool:
+    """Return True for HTML and XML media types (feeds and sitemaps are XML)."""
+    mime = _mime(content_type)
+    return mime is not None and (mime in _PAGE_TYPES or mime.endswith("+xml"))
+
+
+def private_address(host: str, port: int | None = None) -> str | None:
+    """Return the first non-public address ``host`` resolves to, or None when all are public.
+
+    Loopback, private, link-local, shared (CGNAT), reserved, multicast and unspecified addresses
+    count as private. Raises ``socket.gaierror`` when the name does not resolve.
+
+    >>> private_address("10.0.0.1"), private_address("93.184.216.34")
+    ('10.0.0.1', None)
+    """
+    try:
+        addresses = [ipaddress.ip_address(host.strip("[]"))]
+    except ValueError:
+        infos = socket.getaddrinfo(host, port or 80, type=socket.SOCK_STREAM)
+        addresses = [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
+    for address in addresses:
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+            address = address.ipv4_mapped
+        if not address.is_global or address.is_multicast:
+            return str(address)
+    return None
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Return the seconds a Retry-After header asks to wait (delta or HTTP date), or None.
+
+    >>> parse_retry_after("2"), parse_retry_after("soon")
+    (2.0, None)
+    """
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class Fetcher:
+    """Fetch pages politely: one httpx client, robots.txt per host, a few requests per host.
+
+    Safe to share between threads. Use as a context manager, or call ``close()``.
+    ``allow_private`` lets URLs resolve to loopback/private addresses; ``allow_hosts`` names hosts
+    allowed to do so even when ``allow_private`` is False (an intranet mirror, a test server).
+    """
+
+    def __init__(
+        self,
+        config: FetchConfig | None = None,
+        *,
+        allow_private: bool = False,
+        allow_hosts: Iterable[str] = (),
+    ) -> None:
+        self.config = config or FetchConfig()
+        self.allow_private = allow_private
+        self.allow_hosts = frozenset(h.lower() for h in allow_hosts)
+        self._client = httpx.Client(
+            headers={"User-Agent": self.config.user_agent, "Accept": _ACCEPT},
+            follow_redirects=False,  # followed by hand: every hop is checked
+            timeout=self.config.timeout_s,
+            limits=httpx.Limits(max_connections=64, max_keepalive_connections=16),
+        )
+        self._lock = threading.Lock()
+        self._slots: dict[str, threading.BoundedSemaphore] = {}
+        self._robots: dict[str, RobotFileParser | str | None] = {}
+        self._robots_locks: dict[str, threading.Lock] = {}
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._client.close()
+
+    # ------------------------------------------------------------------ public
+
+    def fetch(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult:
+        """Return the page at ``url``, retrying only timeouts, connection errors, 429 and 5xx.
+
+        Never raises for a network problem: a failure is ``ok=False`` with ``error`` saying why.
+        With ``etag``/``last_modified`` the request is conditional; a 304 gives ``not_modified``.
+        """
+        fetched_at = datetime.now(UTC)
+        started = time.monotonic()
+        history: list[Attempt] = []
+        outcome = _Outcome(url=url)
+        for attempt in range(1, self.config.retries + 2):
+            attempt_started = datetime.now(UTC)
+            attempt_clock = time.monotonic()
+            outcome = self._try(url, etag=etag, last_modified=last_modified)
+            history.append(Attempt(
+                url=outcome.url, status=outcome.status, error=outcome.error, bytes=outcome.size,
+                elapsed_ms=round((time.monotonic() - attempt_clock) * 1000),
+                started_at=attempt_started,
+            ))
+            if not outcome.retryable or attempt > self.config.retries:
+                break
+            wait = self._wait_before(attempt, outcome.retry_after)
+            logger.info("retrying %s in %.2f s after: %s", url, wait, outcome.error)
+            time.sleep(wait)
+        return self._result(url, outcome, fetched_at, started, tuple(history))
+
+    def robots_allows(self, url: str) -> str | None:
+        """Return None when robots.txt of the URL's host allows it, else the refusal reason."""
+        parts = urlsplit(url)
+        origin = f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+        with self._lock:
+            lock = self._robots_locks.setdefault(origin, threading.Lock())
+        with lock:  # one robots.txt request per host, however many threads ask
+            if origin not in self._robots:
+                self._robots[origin] = self._load_robots(origin)
+        rules = self._robots[origin]
+        if rules is None:
+            return None
+        if isinstance(rules, str):
+            return rules
+        if rules.can_fetch(self.config.user_agent, url):
+            return None
+        return "disallowed by robots.txt"
+
+    # ------------------------------------------------------------------ one try
+
+    def _try(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        robots: bool = True,
+        page_types_only: bool = True,
+        max_bytes: int | None = None,
+    ) -> _Outcome:
+        """Return the outcome of one try at ``url``, following redirects by hand."""
+        deadline = time.monotonic() + self.config.deadline
+        current = url
+        seen = {self._loop_key(url)}
+        try:
+            for _ in range(self.config.max_redirects + 1):
+                self._check_url(current, robots=robots)
+                response = self._request(current, etag, last_modified, deadline,
+                                         page_types_only, max_bytes)
+                if isinstance(response, _Outcome):
+                    return response
+                target = urljoin(current, response)
+                if self._loop_key(target) in seen:
+                    raise _Refused("redirect loop", status=None)
+                seen.add(self._loop_key(target))
+                current = target
+            raise _Refused(f"too many redirects: more than {self.config.max_redirects}")
+        except _Refused as refused:
+            return _Outcome(url=current, status=refused.status, error=refused.reason,
+                            retryable=refused.retryable)
+
+    @staticmethod
+    def _loop_key(url: str) -> str:
+        parts = urlsplit(url)
+        return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/",
+                           parts.query, ""))
+
+    def _check_url(self, url: str, *, robots: bool) -> None:
+        """Raise _Refused when the URL may not be fetched: scheme, private address, robots.txt."""
+        try:
+            parts = urlsplit(url)
+            host, port = parts.hostname, parts.port
+        except ValueError as err:
+            raise _Refused(f"invalid URL: {err}") from None
+        if parts.scheme.lower() not in ("http", "https"):
+            raise _Refused(f"refused: only http and https are fetched, not {parts.scheme or '?'}:")
+        if not host:
+            raise _Refused("invalid URL: no host")
+        if not self.allow_private and host.lower() not in self.allow_hosts:
+            try:
+                private = private_address(host, port)
+            except (socket.gaierror, UnicodeError) as err:
+                # EAI_AGAIN is a temporary DNS failure; a name that does not exist stays so
+                temporary = isinstance(err, socket.gaierror) and err.errno == socket.EAI_AGAIN
+                raise _Refused(f"DNS lookup failed for {host}: {err}", retryable=temporary) from None
+            if private:
+                raise _Refused(
+                    f"refused: resolves to private address {private}"
+                    " (allow_private = true for this source allows it)"
+                )
+        if robots and self.config.obey_robots:
+            reason = self.robots_allows(url)
+            if reason:
+                raise _Refused(reason)
+
+    def _slot(self, url: str) -> threading.BoundedSemaphore:
+        host = (urlsplit(url).hostname or "").lower()
+        with self._lock:
+            if host not in self._slots:
+                self._slots[host] = threading.BoundedSemaphore(self.config.per_host_concurrency)
+            return self._slots[host]
+
+    def _request(
+        self,
+        url: str,
+        etag: str | None,
+        last_modified: str | None,
+        deadline: float,
+        page_types_only: bool,
+        max_bytes: int | None,
+    ) -> _Outcome | str:
+        """Return the outcome of one GET, or the Location of a redirect to follow."""
+        cfg = self.config
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise _Refused(f"timeout after {cfg.deadline:g} s (total deadline)", retryable=True)
+        timeout = httpx.Timeout(min(cfg.timeout_s, remaining), pool=remaining)
+        try:
+            with self._slot(url), self._client.stream(
+                "GET", url, headers=headers, timeout=timeout
+            ) as response:
+                return self._read(url, response, deadline, page_types_only, max_bytes)
+        except httpx.ConnectTimeout:
+            raise _Refused(f"timeout after {cfg.timeout_s:g} s (connect)", retryable=True) from None
+        except httpx.TimeoutException:
+            raise _Refused(f"timeout after {cfg.timeout_s:g} s (no data)", retryable=True) from None
+        except httpx.ConnectError as err:
+            raise _Refused(f"connection failed: {_plain(err)}", retryable=True) from None
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as err:
+            raise _Refused(f"invalid URL: {_plain(err)}") from None
+        except httpx.DecodingError as err:
+            raise _Refused(f"cannot decode the response: {_plain(err)}") from None
+        except (httpx.TransportError, httpx.StreamError) as err:
+            raise _Refused(f"connection broken: {_plain(err)}", retryable=True) from None
+
+    def _read(
+        self,
+        url: str,
+        response: httpx.Response,
+        deadline: float,
+        page_types_only: bool,
+        max_bytes: int | None,
+    ) -> _Outcome | str:
+        status = response.status_code
+        if status in _REDIRECTS and response.headers.get("location"):
+            return response.headers["location"]
+        validators = {
+            "etag": response.headers.get("etag"),
+            "last_modified": response.headers.get("last-modified"),
+        }
+        if status == 304:
+            return _Outcome(url=url, status=status, not_modified=True, **validators)
+        if not 200 <= status < 300:
+            retryable = status == 429 or status >= 500
+            retry_after = parse_retry_after(response.headers.get("retry-after"))
+            return _Outcome(url=url, status=status, error=f"HTTP {status}", retryable=retryable,
+                            retry_after=retry_after if retryable else None)
+        content_type = response.headers.get("content-type")
+        if page_types_only and content_type and not is_page_type(content_type):
+            raise _Refused(f"not HTML or XML: {_mime(content_type)}", status=status)
+        cap = max_bytes or self.config.max_bytes
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > cap:
+            raise _Refused(f"too large: over {cap} bytes (Content-Length {declared})",
+                           status=status)
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > cap:
+                raise _Refused(f"too large: over {cap} bytes", status=status)
+            if time.monotonic() > deadline:
+                raise _Refused(f"timeout after {self.config.deadline:g} s (total deadline)",
+                               retryable=True, status=status)
+            chunks.append(chunk)
+        body = b"".join(chunks)
+        if page_types_only:
+            if b"\x00" in body[:1024]:
+                raise _Refused(f"not HTML or XML: binary content (sent as {_mime(content_type)})",
+                               status=status)
+            if not content_type and not body.lstrip()[:1] == b"<":
+                raise _Refused("not HTML or XML: no content type and no markup", status=status)
+        return _Outcome(url=url, status=status, body=body, content_type=content_type, size=size,
+                        **validators)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _wait_before(self, attempt: int, retry_after: float | None) -> float:
+        cfg = self.config
+        if retry_after is not None:
+            return min(retry_after, cfg.retry_after_cap_s)
+        # exponential backoff with jitter so parallel retries do not arrive together
+        return min(cfg.backoff_s * 2 ** (attempt - 1) * random.uniform(0.75, 1.25),
+                   cfg.retry_after_cap_s)
+
+    def _load_robots(self, origin: str) -> RobotFileParser | str | None:
+        """Return the parsed robots.txt, None (no rules: all allowed), or a refusal reason."""
+        outcome = self._try(f"{origin}/robots.txt", robots=False, page_types_only=False,
+                            max_bytes=_ROBOTS_MAX_BYTES)
+        # RFC 9309: 4xx means no rules; a server error or no answer means stay away for now
+        if outcome.status is not None and 400 <= outcome.status < 500:
+            return None
+        if outcome.error and outcome.error.startswith("too large"):
+            return None  # no site needs half a megabyte of rules; treat it as none
+        if outcome.error or outcome.body is None:
+            return f"disallowed: robots.txt unreachable ({outcome.error})"
+        rules = RobotFileParser()
+        rules.parse(decode_body(outcome.body, outcome.content_type).splitlines())
+        return rules
+
+    def _result(
+        self, url: str, outcome: _Outcome, fetched_at: datetime, started: float,
+        history: tuple[Attempt, ...],
+    ) -> FetchResult:
+        body = outcome.body if outcome.error is None else None
+        return FetchResult(
+            url=url,
+            final_url=outcome.url,
+            status=outcome.status,
+            ok=outcome.error is None,
+            error=outcome.error,
+            body=body,
+            text=decode_body(body, outcome.content_type) if body is not None else None,
+            content_type=outcome.content_type,
+            bytes=outcome.size,
+            etag=outcome.etag,
+            last_modified=outcome.last_modified,
+            content_hash=hashlib.sha256(body).hexdigest() if body is not None else None,
+            elapsed_ms=round((time.monotonic() - started) * 1000),
+            not_modified=outcome.not_modified,
+            attempts=len(history),
+            fetched_at=fetched_at,
+            history=history,
+        )
+
+
+def _plain(err: Exception) -> str:
+    """Return an exception's message without httpx's noise, or its class name when empty."""
+    return str(err).strip() or type(err).__name__

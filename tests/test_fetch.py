@@ -1,0 +1,338 @@
+"""Fetching against a real HTTP server on 127.0.0.1: good pages load, every fault has its reason.
+
+The test site is on a loopback address, which the fetcher refuses by default: tests that load it
+pass ``allow_private=True`` (or ``allow_hosts``), and the refusal itself is tested without them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+import pytest
+from webserver import LAST_MODIFIED, NewsSite, article_html
+
+from flows.fetch import (
+    FetchConfig,
+    Fetcher,
+    declared_charset,
+    decode_body,
+    is_page_type,
+    parse_retry_after,
+    private_address,
+)
+
+# small timeouts keep the whole file quick; backoff small, Retry-After honoured up to 2 s
+FAST = FetchConfig(timeout_s=0.5, deadline_s=1.5, retries=1, backoff_s=0.05, max_bytes=200_000,
+                   retry_after_cap_s=2.0, max_redirects=5)
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[NewsSite]:
+    with NewsSite() as running:
+        yield running
+
+
+@pytest.fixture
+def fetcher() -> Iterator[Fetcher]:
+    with Fetcher(FAST, allow_private=True) as client:
+        yield client
+
+
+# --------------------------------------------------------------------------- good pages
+
+
+@pytest.mark.parametrize("slug", ["budget-2024", "jobs-report", "harbour-traffic"])
+def test_good_pages_load_with_validators_and_hash(
+    site: NewsSite, fetcher: Fetcher, slug: str
+) -> None:
+    url = site.url(f"/news/{slug}.html")
+    result = fetcher.fetch(url)
+    body = article_html(slug)
+    assert (result.ok, result.error, result.status, result.attempts) == (True, None, 200, 1)
+    assert result.body == body and result.bytes == len(body)
+    assert result.text == body.decode("utf-8")
+    assert result.content_hash == hashlib.sha256(body).hexdigest()
+    assert result.final_url == url and result.url == url
+    assert result.etag and result.last_modified == LAST_MODIFIED
+    assert result.content_type == "text/html; charset=utf-8"
+    assert not result.not_modified
+    assert result.fetched_at.tzinfo is UTC and result.elapsed_ms >= 0
+    assert [a.status for a in result.history] == [200]
+
+
+def test_sends_the_configured_user_agent(site: NewsSite, fetcher: Fetcher) -> None:
+    fetcher.fetch(site.url("/news/jobs-report.html"))
+    assert site.headers["/news/jobs-report.html"][-1]["User-Agent"] == FAST.user_agent
+    assert FetchConfig().user_agent.startswith("newsfacts/")
+
+
+def test_conditional_get_gives_not_modified(site: NewsSite, fetcher: Fetcher) -> None:
+    url = site.url("/news/budget-2024.html")
+    first = fetcher.fetch(url)
+    again = fetcher.fetch(url, etag=first.etag, last_modified=first.last_modified)
+    assert (again.ok, again.status, again.not_modified, again.body, again.text) == (
+        True, 304, True, None, None,
+    )
+    sent = site.headers["/news/budget-2024.html"][-1]
+    assert sent["If-None-Match"] == first.etag
+    assert sent["If-Modified-Since"] == first.last_modified
+    by_date = fetcher.fetch(url, last_modified=first.last_modified)
+    assert by_date.not_modified and by_date.status == 304
+    stale = fetcher.fetch(url, etag='"something-else"')
+    assert stale.status == 200 and stale.body == first.body and not stale.not_modified
+
+
+def test_redirects_are_followed(site: NewsSite, fetcher: Fetcher) -> None:
+    result = fetcher.fetch(site.url("/fault/chain/3"))
+    assert result.ok and result.final_url == site.url("/news/jobs-report.html")
+    assert result.body == article_html("jobs-report")
+
+
+# --------------------------------------------------------------------------- faults
+
+FAULTS = [
+    pytest.param("/fault/500", "HTTP 500", 500, 2, id="500-retried"),
+    pytest.param("/fault/404", "HTTP 404", 404, 1, id="404-not-retried"),
+    pytest.param("/fault/hang", "timeout after 0.5 s (no data)", None, 2, id="hang"),
+    pytest.param("/fault/endless", "too large: over 200000 bytes", 200, 1, id="endless-body"),
+    pytest.param("/fault/big-declared", "too large: over 200000 bytes (Content-Length 999999999)",
+                 200, 1, id="declared-too-large"),
+    pytest.param("/fault/loop-a", "redirect loop", None, 1, id="redirect-loop"),
+    pytest.param("/fault/chain/9", "too many redirects: more than 5", None, 1, id="long-chain"),
+    pytest.param("/fault/image.png", "not HTML or XML: image/png", 200, 1, id="png"),
+    pytest.param("/fault/png-as-html", "not HTML or XML: binary content (sent as text/html)", 200,
+                 1, id="png-sent-as-html"),
+    pytest.param("/fault/to-private", "refused: resolves to private address 10.0.0.1", None, 1,
+                 id="redirect-to-private"),
+    pytest.param("/members/members-only.html", "disallowed by robots.txt", None, 1,
+                 id="robots-disallowed"),
+]
+
+
+@pytest.mark.parametrize(("path", "reason", "status", "attempts"), FAULTS)
+def test_each_fault_ends_as_a_result_with_its_reason(
+    site: NewsSite, path: str, reason: str, status: int | None, attempts: int
+) -> None:
+    # allow_hosts, not allow_private: the site is allowed, the private 10.0.0.1 hop is not
+    with Fetcher(FAST, allow_hosts={"127.0.0.1"}) as fetcher:
+        result = fetcher.fetch(site.url(path))
+    assert not result.ok
+    assert result.error is not None and result.error.startswith(reason), result.error
+    assert (result.status, result.attempts) == (status, attempts)
+    assert result.body is None and result.text is None and result.content_hash is None
+    assert len(result.history) == attempts
+
+
+def test_slow_drip_hits_the_total_deadline(site: NewsSite) -> None:
+    config = FetchConfig(timeout_s=0.5, deadline_s=0.8, retries=0)
+    with Fetcher(config, allow_private=True) as fetcher:
+        result = fetcher.fetch(site.url("/fault/drip"))
+    assert not result.ok and result.error == "timeout after 0.8 s (total deadline)"
+
+
+def test_retries_only_retryable_failures(site: NewsSite) -> None:
+    config = FetchConfig(timeout_s=0.5, retries=3, backoff_s=0.01)
+    before_500, before_404 = site.hits["/fault/500"], site.hits["/fault/404"]
+    with Fetcher(config, allow_private=True) as fetcher:
+        assert fetcher.fetch(site.url("/fault/500")).attempts == 4
+        assert fetcher.fetch(site.url("/fault/404")).attempts == 1
+    assert site.hits["/fault/500"] - before_500 == 4
+    assert site.hits["/fault/404"] - before_404 == 1
+
+
+def test_server_error_once_then_success(site: NewsSite, fetcher: Fetcher) -> None:
+    path = f"/fault/500-once/{uuid.uuid4().hex}"
+    result = fetcher.fetch(site.url(path))
+    assert result.ok and result.attempts == 2
+    assert [a.status for a in result.history] == [500, 200]
+    assert result.history[0].error == "HTTP 500"
+
+
+def test_retry_after_is_honoured(site: NewsSite, fetcher: Fetcher) -> None:
+    path = f"/fault/once/{uuid.uuid4().hex}"
+    result = fetcher.fetch(site.url(path))
+    assert result.ok and result.attempts == 2 and site.hits[path] == 2
+    first, second = site.times[path]
+    assert second - first >= 0.9  # the server asked for 1 s (Retry-After: 1)
+
+
+def test_503_with_retry_after_gives_up_after_the_retries(site: NewsSite, fetcher: Fetcher) -> None:
+    result = fetcher.fetch(site.url("/fault/503"))
+    assert (result.ok, result.error, result.status, result.attempts) == (False, "HTTP 503", 503, 2)
+
+
+def test_only_http_and_https(fetcher: Fetcher) -> None:
+    for url in ("ftp://127.0.0.1/a.html", "file:///etc/passwd"):
+        result = fetcher.fetch(url)
+        assert not result.ok and result.error is not None
+        assert result.error.startswith("refused: only http and https"), result.error
+
+
+# --------------------------------------------------------------------------- charsets
+
+
+@pytest.mark.parametrize("path", ["/fault/cp1252-as-utf8", "/fault/cp1252-undeclared"])
+def test_wrong_or_missing_charset_is_detected(site: NewsSite, fetcher: Fetcher, path: str) -> None:
+    result = fetcher.fetch(site.url(path))
+    assert result.ok and result.text is not None
+    assert "A café crème costs 3.50 € – up 12 percent." in result.text
+    assert "\ufffd" not in result.text
+
+
+DECODING = [
+    pytest.param("Fête 5 €".encode(), None, "Fête 5 €", id="utf8-undeclared"),
+    pytest.param('<meta charset="gbk"><p>增长5%</p>'.encode("gbk"), None,
+                 '<meta charset="gbk"><p>增长5%</p>', id="gbk-meta"),
+    pytest.param('<meta http-equiv="Content-Type" content="text/html; charset=gb2312"><p>医保</p>'
+                 .encode("gb2312"), "text/html",
+                 '<meta http-equiv="Content-Type" content="text/html; charset=gb2312"><p>医保</p>',
+                 id="gb2312-http-equiv"),
+    pytest.param("<p>naïve</p>".encode("latin-1"), "text/html; charset=ISO-8859-1",
+                 "<p>naïve</p>", id="latin1-header"),
+    pytest.param(b"\xef\xbb\xbf<p>BOM \xe2\x82\xac</p>", None, "<p>BOM €</p>", id="utf8-bom"),
+    pytest.param('<?xml version="1.0" encoding="windows-1252"?><rss>\x80</rss>'
+                 .encode("latin-1"), "application/xml",
+                 '<?xml version="1.0" encoding="windows-1252"?><rss>€</rss>', id="xml-decl"),
+]
+
+
+@pytest.mark.parametrize(("body", "content_type", "expected"), DECODING)
+def test_decode_body(body: bytes, content_type: str | None, expected: str) -> None:
+    assert decode_body(body, content_type) == expected
+
+
+def test_declared_charset_prefers_the_header() -> None:
+    assert declared_charset(b'<meta charset="gbk">', "text/html; charset=utf-8") == "utf-8"
+    assert declared_charset(b'<meta charset="gbk">') == "gbk"
+    assert declared_charset(b"<p>none</p>") is None
+
+
+# --------------------------------------------------------------------------- private addresses
+
+
+def test_private_addresses_are_refused_unless_allowed(site: NewsSite) -> None:
+    url = site.url("/news/harbour-traffic.html")
+    before = site.hits["/news/harbour-traffic.html"]
+    with Fetcher(FAST) as fetcher:
+        result = fetcher.fetch(url)
+        assert not result.ok and result.error is not None
+        assert result.error.startswith("refused: resolves to private address 127.0.0.1")
+        assert fetcher.fetch("http://10.0.0.1/x").error.startswith(  # type: ignore[union-attr]
+            "refused: resolves to private address 10.0.0.1"
+        )
+    assert site.hits["/news/harbour-traffic.html"] == before  # nothing was sent
+
+
+def test_every_redirect_hop_is_checked(site: NewsSite) -> None:
+    # the site itself is allowed by name; its redirect to "localhost" is another host
+    with Fetcher(FAST, allow_hosts={"127.0.0.1"}) as fetcher:
+        refused = fetcher.fetch(site.url("/fault/to-localhost"))
+    assert refused.error is not None and refused.error.startswith(
+        "refused: resolves to private address"
+    )
+    assert refused.final_url == f"http://localhost:{site.port}/news/jobs-report.html"
+    with Fetcher(FAST, allow_private=True) as fetcher:
+        assert fetcher.fetch(site.url("/fault/to-localhost")).ok
+
+
+@pytest.mark.parametrize(
+    ("host", "private"),
+    [("10.0.0.1", "10.0.0.1"), ("127.0.0.1", "127.0.0.1"), ("169.254.169.254", "169.254.169.254"),
+     ("192.168.1.20", "192.168.1.20"), ("100.64.0.1", "100.64.0.1"), ("::1", "::1"),
+     ("[::ffff:10.1.2.3]", "10.1.2.3"), ("0.0.0.0", "0.0.0.0"), ("localhost", None),
+     ("93.184.216.34", None), ("2606:2800:220:1:248:1893:25c8:1946", None)],
+)
+def test_private_address(host: str, private: str | None) -> None:
+    found = private_address(host)
+    if host == "localhost":
+        assert found in ("127.0.0.1", "::1")
+    else:
+        assert found == private
+
+
+# --------------------------------------------------------------------------- robots.txt
+
+
+def test_robots_txt_is_read_once_per_host(fetcher: Fetcher) -> None:
+    with NewsSite() as fresh:
+        for slug in ("budget-2024", "jobs-report", "harbour-traffic", "budget-2024"):
+            assert fetcher.fetch(fresh.url(f"/news/{slug}.html")).ok
+        assert fetcher.fetch(fresh.url("/members/members-only.html")).error == (
+            "disallowed by robots.txt"
+        )
+        assert fresh.hits["/robots.txt"] == 1
+
+
+def test_robots_can_be_turned_off(site: NewsSite) -> None:
+    config = FetchConfig(timeout_s=0.5, obey_robots=False)
+    with Fetcher(config, allow_private=True) as fetcher:
+        assert fetcher.fetch(site.url("/members/members-only.html")).ok
+
+
+def test_missing_robots_allows_and_unreachable_robots_disallows(fetcher: Fetcher) -> None:
+    with NewsSite(robots=404) as no_rules:
+        assert fetcher.fetch(no_rules.url("/members/members-only.html")).ok
+    with NewsSite(robots=503) as broken:
+        result = fetcher.fetch(broken.url("/news/jobs-report.html"))
+        assert result.error == "disallowed: robots.txt unreachable (HTTP 503)"
+        assert broken.hits["/news/jobs-report.html"] == 0
+
+
+def test_robots_group_for_another_agent_does_not_apply(fetcher: Fetcher) -> None:
+    rules = "User-agent: newsfacts\nDisallow: /news/\n\nUser-agent: *\nDisallow:\n"
+    with NewsSite(robots=rules) as strict:
+        assert fetcher.fetch(strict.url("/news/jobs-report.html")).error == (
+            "disallowed by robots.txt"
+        )
+        assert fetcher.fetch(strict.url("/fault/chain/0")).error == "disallowed by robots.txt"
+
+
+# --------------------------------------------------------------------------- threads
+
+
+def test_threads_share_one_fetcher_within_the_per_host_limit() -> None:
+    config = FetchConfig(timeout_s=2.0, per_host_concurrency=2, retries=0)
+    with NewsSite() as busy, Fetcher(config, allow_private=True) as fetcher:
+        results: list[bool] = []
+        lock = threading.Lock()
+
+        def work(i: int) -> None:
+            ok = fetcher.fetch(busy.url(f"/fault/slow/{i}")).ok
+            with lock:
+                results.append(ok)
+
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert results == [True] * 8
+        assert 1 <= busy.max_in_flight <= 2
+        assert busy.hits["/robots.txt"] == 1
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def test_parse_retry_after() -> None:
+    now = datetime(2024, 7, 1, 12, 0, tzinfo=UTC)
+    assert parse_retry_after("3") == 3.0
+    assert parse_retry_after(format_datetime(now + timedelta(seconds=90), usegmt=True), now) == 90
+    assert parse_retry_after(format_datetime(now - timedelta(seconds=90), usegmt=True), now) == 0
+    assert parse_retry_after("later") is None and parse_retry_after(None) is None
+
+
+@pytest.mark.parametrize(
+    ("content_type", "page"),
+    [("text/html; charset=utf-8", True), ("application/xhtml+xml", True), ("text/xml", True),
+     ("application/rss+xml", True), ("application/atom+xml", True), ("application/xml", True),
+     ("image/png", False), ("application/pdf", False), ("text/plain", False),
+     ("application/json", False), (None, False)],
+)
+def test_is_page_type(content_type: str | None, page: bool) -> None:
+    assert is_page_type(content_type) is page
