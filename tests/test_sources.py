@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from webserver import NewsSite
 
 from extractors.records import Failure
-from flows.fetch import FetchConfig
+from flows.fetch import FetchConfig, Fetcher
 from flows.sources import (
     RawDocument,
     SourcesError,
@@ -16,7 +18,9 @@ from flows.sources import (
     canonical_url,
     check_sources,
     dedupe_urls,
+    discover_urls,
     load_sources,
+    raw_document,
     read_local,
     source_from_arg,
 )
@@ -267,3 +271,94 @@ def test_dedupe_keeps_first_spelling_order_and_drops_non_http() -> None:
     urls = ["https://a.example/2", "https://A.example/1#x", "mailto:x@y", "https://a.example/1",
             "https://a.example/2?utm_campaign=z", "javascript:void(0)"]
     assert dedupe_urls(urls) == ["https://a.example/2", "https://a.example/1"]
+
+
+# --------------------------------------------------------------------------- discovery (network)
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[NewsSite]:
+    with NewsSite() as running:
+        yield running
+
+
+@pytest.fixture
+def fetcher() -> Iterator[Fetcher]:
+    # the test site is on loopback: allowed by name, while other private addresses stay refused
+    config = FetchConfig(timeout_s=1.0, retries=0)
+    with Fetcher(config, allow_hosts={"127.0.0.1"}) as client:
+        yield client
+
+
+def test_rss_feed_links_are_resolved_canonicalised_and_deduplicated(
+    site: NewsSite, fetcher: Fetcher
+) -> None:
+    urls = discover_urls(SourceSpec("rss", "feed", site.url("/feed.rss")), fetcher, None)
+    assert urls == [
+        site.url("/news/budget-2024.html"),
+        site.url("/news/jobs-report.html"),
+        site.url("/news/harbour-traffic.html"),
+        "http://10.0.0.1/internal/report.html",
+    ]
+
+
+def test_atom_feed(site: NewsSite, fetcher: Fetcher) -> None:
+    urls = discover_urls(SourceSpec("atom", "feed", site.url("/feed.atom")), fetcher, None)
+    assert urls == [site.url("/news/jobs-report.html"), site.url("/news/harbour-traffic.html")]
+
+
+def test_sitemap_index_with_news_sitemap(site: NewsSite, fetcher: Fetcher) -> None:
+    problems: list[Failure] = []
+    spec = SourceSpec("map", "sitemap", site.url("/sitemap.xml"))
+    urls = discover_urls(spec, fetcher, None, problems=problems)
+    assert urls == [
+        site.url("/news/budget-2024.html"),
+        site.url("/news/jobs-report.html"),
+        site.url("/news/harbour-traffic.html"),
+    ]
+    [problem] = problems  # the index also lists a sitemap that is not there
+    assert problem.url == site.url("/fault/404") and problem.reason.endswith("HTTP 404")
+    assert problem.stage == "discover" and problem.source == "map"
+
+
+@pytest.mark.parametrize(
+    ("kind", "path", "reason"),
+    [("feed", "/fault/404", "HTTP 404"), ("feed", "/news/jobs-report.html", "not a usable"),
+     ("sitemap", "/feed.rss", "not a sitemap: root element is <rss>"),
+     ("sitemap", "/fault/500", "HTTP 500"), ("feed", "/fault/image.png", "not HTML or XML")],
+)
+def test_unreadable_feed_or_sitemap_is_a_failure(
+    site: NewsSite, fetcher: Fetcher, kind: str, path: str, reason: str
+) -> None:
+    failure = discover_urls(SourceSpec("bad", kind, site.url(path)), fetcher, None)  # type: ignore[arg-type]
+    assert isinstance(failure, Failure)
+    assert reason in failure.reason and failure.url == site.url(path)
+    assert failure.stage == "discover"
+
+
+def test_url_list_and_local_feed_file(tmp_path: Path, fetcher: Fetcher) -> None:
+    spec = SourceSpec("list", "urls", ("https://A.example/x#1", "https://a.example/x"))
+    assert discover_urls(spec, fetcher, None) == ["https://a.example/x"]
+    feed = tmp_path / "saved.rss"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+        "<item><link>https://news.example/a?utm_source=x</link></item></channel></rss>"
+    )
+    toml = write(tmp_path, '[[sources]]\nname = "saved"\nfeed = "saved.rss"\n')
+    [saved] = load_sources(toml).sources
+    assert discover_urls(saved, fetcher, None) == ["https://news.example/a"]
+
+
+def test_discovered_pages_all_load_and_the_private_link_is_refused(
+    site: NewsSite, fetcher: Fetcher
+) -> None:
+    urls = discover_urls(SourceSpec("rss", "feed", site.url("/feed.rss")), fetcher, None)
+    assert isinstance(urls, list)
+    outcomes = [raw_document("rss", fetcher.fetch(url)) for url in urls]
+    docs = [o for o in outcomes if isinstance(o, RawDocument)]
+    [refused] = [o for o in outcomes if isinstance(o, Failure)]
+    assert len(docs) == 3 and all(d.html and "<article>" in str(d.html) for d in docs)
+    assert all(d.etag and d.last_modified and d.fetched_at for d in docs)
+    assert [d.key for d in docs] == urls[:3]
+    assert refused.url == "http://10.0.0.1/internal/report.html" and refused.stage == "fetch"
+    assert refused.reason.startswith("refused: resolves to private address 10.0.0.1")
