@@ -1,0 +1,439 @@
+"""The fast candidate pass: every possible figure in a text, found with compiled regexes.
+
+No context here beyond a few characters either side: the unit, currency and scale glued to
+the number, and the masks that say a number is a date, a time, an identifier or a year.
+Qualifiers, periods, changes, measure and entity are ``context.py``'s job.
+
+Every pattern uses bounded repetition and literal alternations, so the pass is linear in
+the text length (see tests/test_fuzz.py).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+
+from extractors import numbers
+from extractors.units import (
+    UnitMatch,
+    currency_before,
+    is_ambiguous_currency,
+    lexicon,
+    unit_after,
+)
+
+MAX_DIGITS = 20  # longer digit runs are identifiers or garbage, not figures
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A possible figure before context: span, number, unit, kind and what was glued to it."""
+
+    start: int
+    end: int
+    value: float
+    unit: str | None
+    kind: str
+    num_start: int
+    num_end: int
+    scale: int | None = None
+    currency: str | None = None
+    approx: str = "exact"
+    warnings: list[str] = field(default_factory=list)
+    words: bool = False
+    direction: str | None = None
+    integer: bool = True
+
+
+_MONTHS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+# Spans whose digits are never figures: dates, times, identifiers, addresses, versions.
+_MASKS = re.compile(
+    rf"""
+    \b\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}\b                       # 2025-07-14
+    |\b\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}\b                       # 14/07/2025
+    |\b\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:[\s\u00a0]?(?i:[ap]\.?m\b\.?))?  # 19:33, 7:30 pm
+    |\b\d{{1,2}}(?:\.\d{{2}})?[\s\u00a0]?(?i:a\.m\.|p\.m\.|am\b|pm\b)   # 2 pm
+    |\b\d{{1,2}}[\s\u00a0]?o'clock
+    |\b{_MONTHS}\.?[\s\u00a0]{{1,2}}\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?[\s\u00a0]{{1,2}}\d{{4}}\b)?
+    |\b\d{{1,2}}(?:st|nd|rd|th)?[\s\u00a0]{{1,2}}(?:of[\s\u00a0])?{_MONTHS}\b
+    |\b\d{{1,5}}[*×xX]\d{{1,5}}\b(?![\s\u00a0]?(?:cm|mm|m|km|ft|in)\b)  # 1024*768
+    |\b\d{{1,3}}(?:\.\d{{1,3}}){{3}}\b                              # 192.168.1.2
+    |\+?\(?\d{{2,4}}\)?[-\s\u00a0]\d{{3,4}}[-\s\u00a0]\d{{4}}\b       # phone numbers
+    |\b[A-Za-z]{{1,12}}-?\d{{1,12}}(?:[-/.]?[A-Za-z0-9]{{1,12}}){{0,4}}\b  # COVID-19, G20, A380
+    |\b(?:https?://|www\.)[^\s]{{1,200}}
+    |[^\s@]{{1,64}}@[^\s@]{{1,64}}
+    |\b\d{{2,4}}'?s\b                                                # 1990s
+    |'\d{{2}}s?\b
+    |\b(?:FY|Q[1-4]|H[12])[\s\u00a0]?\d{{2,4}}\b
+    """,
+    re.VERBOSE,
+)
+_ORDINAL_TAIL = r"(?:st|nd|rd|th)"
+_NUMBER = re.compile(
+    rf"""
+    (?P<ord>(?<![\w.])\d{{1,4}}{_ORDINAL_TAIL}\b)
+    |(?P<digits>(?<![\w])(?:\d{{1,3}}(?:,\d{{3}}){{1,12}}(?:\.\d{{1,12}})?(?![\d,])
+        |\d{{1,3}}(?:\.\d{{3}}){{2,12}}(?![\d.])
+        |\d{{1,{MAX_DIGITS}}}(?:\.\d{{1,12}})?(?!\d)
+        |\.\d{{1,12}}))
+    """,
+    re.VERBOSE,
+)
+_LIST_MARKER = re.compile(r"(?:^|\n)[ \t]{0,8}\(?$")
+
+
+@lru_cache(maxsize=1)
+def _word_regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    data = numbers.tables()
+    plain = list(data["units"]) + list(data["tens"]) + list(data["scales"]) + ["dozen"]
+    alt = "|".join(sorted(plain, key=len, reverse=True))
+    link = r"(?:[\s\u00a0]{1,3}and[\s\u00a0]{1,3}|[\s\u00a0]{1,3}|-)"
+    lead = r"(?:\ban?[\s\u00a0]{1,2}(?=(?:dozen|hundred|thousand|million|billion|trillion)\b))?"
+    words = re.compile(rf"{lead}\b(?:{alt})(?:{link}(?:{alt})){{0,12}}\b", re.IGNORECASE)
+    fracs = "|".join(sorted(data["fractions"], key=len, reverse=True))
+    units = "|".join(list(data["units"])[1:10])
+    fraction = re.compile(rf"\b(?:{units})[-\s\u00a0](?:{fracs})\b", re.IGNORECASE)
+    ords = "|".join(
+        sorted((o for o in data["ordinals"] if o not in ("first", "second")), key=len, reverse=True)
+    )
+    tens = "|".join(data["tens"])
+    ordinal = re.compile(rf"\b(?:(?:{tens})-)?(?:{ords})\b", re.IGNORECASE)
+    mults = "|".join(list(data["multipliers"]) + list(data["fold"]))
+    multiplier = re.compile(rf"\b(?:{mults})\b", re.IGNORECASE)
+    return words, fraction, ordinal, multiplier
+
+
+_SCALE = re.compile(
+    r"(?P<glued>bn|mn|mln|tn|trn|k|K|m|M|b|B)(?![A-Za-z0-9])"
+    r"|(?P<gap>[\s\u00a0]{1,2}|-)(?P<word>(?i:thousand|million|billion|trillion|lakhs?|crores?"
+    r"|hundred|bn|mn|mln|tn))(?![A-Za-z])"
+)
+_MULTIPLIER_SUFFIX = re.compile(
+    r"(?:[\s\u00a0]{1,2}times|[\s\u00a0]?x|-?fold)(?![A-Za-z0-9])", re.IGNORECASE
+)
+_MILLION_NOUNS = re.compile(
+    r"[\s\u00a0]{1,2}(?:people|users|residents|viewers|jobs|households|customers|subscribers"
+    r"|visitors|passengers|voters|tourists|children|workers|of|in|for|more|fewer|a)\b"
+)
+_DURATIONS = frozenset(("year", "month", "week", "day", "h", "min", "s", "decade", "century"))
+_YEAR_CONTEXT = re.compile(
+    r"(?i:in|since|by|from|until|of|year|circa|c\.|before|after|end|to)\s{1,3}$"
+)
+
+
+def find_candidates(text: str) -> list[Candidate]:
+    """Return every possible figure in ``text``, sorted by start, spans never overlapping."""
+    masked = _mask_spans(text)
+    found: list[Candidate] = []
+    for match in _NUMBER.finditer(text):
+        if _inside(masked, match.start()):
+            continue
+        cand = _ordinal(match) if match.group("ord") else _digits(text, match)
+        if cand is not None:
+            found.append(cand)
+    found.extend(_word_candidates(text, masked))
+    found = _drop_overlaps(sorted(found, key=lambda c: (c.start, -c.end)))
+    return distribute(text, found)
+
+
+def _mask_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _MASKS.finditer(text)]
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    # spans are sorted and few; a bisect would do, a scan is clearer and fast enough here
+    lo, hi = 0, len(spans)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if spans[mid][1] <= pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo < len(spans) and spans[lo][0] <= pos < spans[lo][1]
+
+
+def _ordinal(match: re.Match[str]) -> Candidate | None:
+    value = numbers.ordinal_value(match.group(0))
+    if value is None:
+        return None
+    return Candidate(
+        match.start(), match.end(), float(value), None, "ordinal", match.start(), match.end()
+    )
+
+
+def _digits(text: str, match: re.Match[str]) -> Candidate | None:
+    surface = match.group(0)
+    parsed = numbers.parse_digits(surface if surface[0] != "." else "0" + surface)
+    if parsed is None:
+        return None
+    value, warnings = parsed
+    start, end = match.start(), match.end()
+    cand = Candidate(start, end, 0.0, None, "count", start, end, warnings=list(warnings))
+    cand.integer = "." not in surface or bool(warnings and "dot" in warnings[0])
+    _attach_prefix(text, cand)
+    _attach_suffix(text, cand, value)
+    if cand.kind == "skip" or _is_not_figure(text, cand, surface):
+        return None
+    return cand
+
+
+def _attach_prefix(text: str, cand: Candidate) -> None:
+    prefix = currency_before(text, cand.num_start)
+    if prefix:
+        cand.start, cand.currency = prefix
+        cand.unit, cand.kind = prefix[1], "money"
+        return
+    sign = cand.num_start - 1
+    if sign >= 0 and text[sign] in "-−" and (sign == 0 or text[sign - 1] in " (\n\t\u00a0"):
+        cand.start = sign
+
+
+def _attach_suffix(text: str, cand: Candidate, value: Decimal) -> None:
+    pos = cand.num_end
+    scale_match = _SCALE.match(text, pos, min(len(text), pos + 14))
+    scale = None
+    if scale_match:
+        word = scale_match.group("glued") or scale_match.group("word")
+        scale = numbers.scale_of(word)
+        if scale_match.group("glued") == "m" and not _is_million_m(text, cand, scale_match.end()):
+            scale = None
+        if scale:
+            pos = scale_match.end()
+    unit = unit_after(text, pos)
+    if unit and unit.unit in ("m", "l") and scale:
+        unit = None
+    if unit and not _unit_fits(text, cand, unit, scale):
+        pound = unit.surface.lower().startswith("pound")
+        unit = UnitMatch(unit.start, unit.end, "lb", "measure", unit.surface) if pound else None
+    if (
+        unit
+        and unit.kind == "measure"
+        and unit.unit in _DURATIONS
+        and unit.start > pos
+        and (text[unit.start - 1] == "-" and not text[unit.end : unit.end + 4].startswith("-old"))
+    ):
+        cand.kind = "skip"  # "five-year plan", "10-year bond": an adjective, not a figure
+        return
+    if unit:
+        cand.unit, cand.kind, pos = unit.unit, unit.kind, unit.end
+    else:
+        mult = _MULTIPLIER_SUFFIX.match(text, pos, min(len(text), pos + 8))
+        if mult and cand.currency is None:
+            cand.unit, cand.kind, pos = "times", "ratio", mult.end()
+    if cand.currency and not cand.unit:
+        cand.unit = cand.currency
+    if cand.kind == "count" and cand.currency:
+        cand.kind = "money"
+    cand.scale, cand.end = scale, pos
+    sign = -1 if cand.start < cand.num_start and text[cand.start] in "-−" else 1
+    cand.value = sign * numbers.scaled(value, scale)
+    if cand.unit in ("USD_cent", "GBP_pence"):
+        cand.unit = cand.unit.split("_")[0]
+        cand.value = cand.value / 100
+
+
+def _is_million_m(text: str, cand: Candidate, after: int) -> bool:
+    if cand.currency or not cand.integer:
+        return True
+    return bool(_MILLION_NOUNS.match(text, after, min(len(text), after + 14)))
+
+
+def _unit_fits(text: str, cand: Candidate, unit: object, scale: int | None) -> bool:
+    word = getattr(unit, "surface", "")
+    if cand.currency and getattr(unit, "kind", "") == "money":
+        return False
+    if is_ambiguous_currency(word):
+        if word.lower() in ("pound", "pounds"):
+            after = getattr(unit, "end", 0)
+            return not re.match(r"[\s\u00a0]{1,2}of\b", text[after : after + 6])
+        return bool(scale)
+    return True
+
+
+def _is_not_figure(text: str, cand: Candidate, surface: str) -> bool:
+    """Return True for years, identifiers, list markers and other digits that are not figures."""
+    bare = cand.unit is None and cand.scale is None and cand.kind == "count"
+    digits_only = surface.isdigit()
+    if digits_only and len(surface) > 1 and surface[0] == "0" and bare:
+        return True  # 0108263: a code
+    if bare and digits_only and len(surface) == 4 and _is_year(text, cand, int(surface)):
+        return True
+    if bare and _after_identifier_word(text, cand.num_start):
+        return True
+    if bare and digits_only and len(surface) > 12:
+        return True
+    if (
+        bare
+        and len(surface) <= 2
+        and _LIST_MARKER.search(text, max(0, cand.start - 10), cand.start)
+    ):
+        after = text[cand.num_end : cand.num_end + 2]
+        if after[:1] in (".", ")") and after[1:2] in (" ", "\t"):
+            return True
+    return bare and _is_score_or_span(text, cand)
+
+
+def _is_year(text: str, cand: Candidate, number: int) -> bool:
+    if 1900 <= number <= 2100:
+        return True
+    window = text[max(0, cand.start - 12) : cand.start]
+    return 1000 <= number < 1900 and bool(_YEAR_CONTEXT.search(window))
+
+
+def _after_identifier_word(text: str, pos: int) -> bool:
+    window = text[max(0, pos - 20) : pos]
+    match = re.search(r"([A-Za-z.#]{1,14})[\s\u00a0]{0,2}:?[\s\u00a0]{0,2}$", window)
+    if not match:
+        return False
+    word = match.group(1).lower()
+    return word in _identifier_words() or word.rstrip(".") in _identifier_words()
+
+
+@lru_cache(maxsize=1)
+def _identifier_words() -> frozenset[str]:
+    return frozenset(lexicon()["identifier_prefixes"])
+
+
+def _is_score_or_span(text: str, cand: Candidate) -> bool:
+    """Return True for "6-2" style scores and "2019-20" seasons (bare numbers joined by a dash)."""
+    before = text[max(0, cand.num_start - 6) : cand.num_start]
+    after = text[cand.num_end : cand.num_end + 6]
+    left = re.search(r"(\d{1,4})[-–]$", before)
+    right = re.match(
+        r"[-–](\d{1,4})(?![\d%.,]|[\s\u00a0]?(?:%|per|million|billion|thousand))", after
+    )
+    pair = left or right
+    return bool(pair) and len(pair.group(1)) <= 4 and not re.search(r"[-–]\d{1,4}[%]", after)
+
+
+def _word_candidates(text: str, masked: list[tuple[int, int]]) -> list[Candidate]:
+    words, fraction, ordinal, multiplier = _word_regexes()
+    out: list[Candidate] = []
+    for match in fraction.finditer(text):
+        ratio = numbers.fraction_value(match.group(0))
+        if ratio is not None:
+            out.append(
+                Candidate(
+                    match.start(),
+                    match.end(),
+                    ratio,
+                    None,
+                    "ratio",
+                    match.start(),
+                    match.end(),
+                    words=True,
+                    integer=False,
+                )
+            )
+    for match in words.finditer(text):
+        cand = _number_words(text, match)
+        if cand is not None:
+            out.append(cand)
+    for match in ordinal.finditer(text):
+        if not re.match(r"[\s\u00a0]{1,2}(?:quarter|half)\b", text[match.end() : match.end() + 10]):
+            value = numbers.ordinal_value(match.group(0))
+            if value is not None:
+                out.append(
+                    Candidate(
+                        match.start(),
+                        match.end(),
+                        float(value),
+                        None,
+                        "ordinal",
+                        match.start(),
+                        match.end(),
+                        words=True,
+                    )
+                )
+    for match in multiplier.finditer(text):
+        data = numbers.tables()
+        key = match.group(0).lower()
+        factor = data["multipliers"].get(key, data["fold"].get(key))
+        out.append(
+            Candidate(
+                match.start(),
+                match.end(),
+                float(factor),
+                "times",
+                "ratio",
+                match.start(),
+                match.end(),
+                words=True,
+            )
+        )
+    return [c for c in out if not _inside(masked, c.num_start)]
+
+
+def _number_words(text: str, match: re.Match[str]) -> Candidate | None:
+    phrase = match.group(0)
+    trimmed = re.sub(r"(?i)[\s\u00a0\-]+and$", "", phrase)
+    value = numbers.words_to_number(trimmed)
+    if value is None:
+        return None
+    start, end = match.start(), match.start() + len(trimmed)
+    lowered = trimmed.lower()
+    if lowered in (
+        "one",
+        "a",
+        "an",
+        "zero",
+        "hundred",
+        "thousand",
+        "million",
+        "billion",
+        "trillion",
+        "dozen",
+    ):
+        after = unit_after(text, end)
+        if lowered != "dozen" and after is None:
+            return None
+        if lowered == "dozen" and text[max(0, start - 2) : start].lower() != "a ":
+            return None
+    cand = Candidate(start, end, 0.0, None, "count", start, end, words=True)
+    _attach_prefix(text, cand)
+    _attach_suffix(text, cand, value)
+    return None if cand.kind == "skip" else cand
+
+
+def _drop_overlaps(found: list[Candidate]) -> list[Candidate]:
+    kept: list[Candidate] = []
+    for cand in found:
+        if kept and cand.start < kept[-1].end:
+            if (cand.end - cand.start) > (kept[-1].end - kept[-1].start):
+                kept[-1] = cand
+            continue
+        kept.append(cand)
+    return kept
+
+
+_JOIN = re.compile(r"[\s\u00a0]{0,2}(?:and|or|to|-|–|—)[\s\u00a0]{0,2}$|[-–]$")
+
+
+def distribute(text: str, found: list[Candidate]) -> list[Candidate]:
+    """Share a scale, unit or currency across joined numbers ("£10 and 16 billion", "20-30%")."""
+    for left, right in itertools.pairwise(found):
+        between = text[left.end : right.start]
+        if len(between) > 7 or not _JOIN.fullmatch(between) or left.words != right.words:
+            continue
+        if left.scale is None and right.scale and left.unit in (None, right.unit, right.currency):
+            left.value, left.scale = left.value * right.scale, right.scale
+        if (
+            left.unit is None
+            and right.unit
+            and right.kind != "ordinal"
+            and (left.scale is None or right.kind not in ("percent", "percentage_point"))
+        ):
+            left.unit, left.kind = right.unit, right.kind
+        if right.unit is None and left.currency:
+            right.unit, right.kind, right.currency = left.currency, "money", left.currency
+        if re.search(r"[-–]", between) or re.search(
+            r"(?i)\bbetween[\s\u00a0]{1,3}\S{0,4}$", text[max(0, left.start - 12) : left.start]
+        ):
+            left.approx, right.approx = "at_least", "at_most"
+    return found

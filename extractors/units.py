@@ -1,0 +1,136 @@
+"""Currencies, percent forms and physical units, read from ``extractors/data/units.json``.
+
+The tables are data; this module only compiles them into anchored regular expressions.
+Every alternation is a plain list of literals, so matching is linear in the input.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True, slots=True)
+class UnitMatch:
+    """A unit or currency read next to a number: its end offset, unit code and figure kind."""
+
+    start: int
+    end: int
+    unit: str
+    kind: str
+    surface: str
+
+
+@lru_cache(maxsize=1)
+def unit_tables() -> dict[str, Any]:
+    """Return the unit tables (loaded once from data/units.json)."""
+    with open(DATA_DIR / "units.json", encoding="utf-8") as handle:
+        data: dict[str, Any] = json.load(handle)
+    return data
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[str, Any]:
+    """Return the context lexicon (qualifiers, change words, identifier prefixes)."""
+    with open(DATA_DIR / "lexicon.json", encoding="utf-8") as handle:
+        data: dict[str, Any] = json.load(handle)
+    return data
+
+
+def _alternation(words: list[str]) -> str:
+    """Return a regex alternation of literals, longest first (so "km2" wins over "km")."""
+    ordered = sorted(set(words), key=lambda w: (-len(w), w))
+    return "|".join(re.escape(w).replace(r"\ ", r"[\s\u00a0]{1,2}") for w in ordered)
+
+
+@lru_cache(maxsize=1)
+def prefix_regex() -> re.Pattern[str]:
+    """Return the regex of currency prefixes that end right before a number ("US$", "£", "RMB ")."""
+    prefixes = [
+        p for p in unit_tables()["currency_prefixes"] if p not in unit_tables()["weak_prefixes"]
+    ]
+    return re.compile(rf"(?<![A-Za-z])(?:{_alternation(prefixes)})[\s\u00a0]{{0,1}}$")
+
+
+@lru_cache(maxsize=1)
+def _suffix_regex() -> re.Pattern[str]:
+    data = unit_tables()
+    sensitive = set(data["case_sensitive"])
+    loose = list(data["percent"]) + list(data["currency_words"])
+    loose += [u for u in data["physical"] if u not in sensitive]
+    exact = [u for u in data["physical"] if u in sensitive]
+    exact += [c for c in data["currency_prefixes"] if c.isalpha() and c.isupper() and len(c) == 3]
+    body = rf"(?i:{_alternation(loose)})|(?-i:{_alternation(exact)})"
+    return re.compile(rf"(?P<gap>[\s\u00a0]{{0,2}}|-)(?P<unit>{body})(?![A-Za-z0-9])")
+
+
+def _classify(word: str) -> tuple[str, str] | None:
+    data = unit_tables()
+    key = re.sub(r"[\s\u00a0]+", " ", word)
+    lowered = key.lower()
+    if lowered in data["percent"]:
+        unit = data["percent"][lowered]
+        return unit, ("percent" if unit == "percent" else "percentage_point")
+    if key in data["currency_prefixes"] and key.isupper():
+        return data["currency_prefixes"][key], "money"
+    if lowered in data["currency_words"]:
+        return data["currency_words"][lowered], "money"
+    if key in data["physical"]:
+        return data["physical"][key], "measure"
+    if lowered in data["physical"]:
+        return data["physical"][lowered], "measure"
+    return None
+
+
+def unit_after(text: str, pos: int) -> UnitMatch | None:
+    """Return the unit, percent sign or currency word that starts at ``pos``, or None.
+
+    >>> unit_after("3.49 trillion yuan ($487", 13)
+    UnitMatch(start=14, end=18, unit='CNY', kind='money', surface='yuan')
+    >>> unit_after("96.77%,", 5).unit
+    'percent'
+    >>> unit_after("12 km2 of land", 2).unit
+    'km2'
+    >>> unit_after("12 people", 2) is None
+    True
+    """
+    match = _suffix_regex().match(text, pos, min(len(text), pos + 40))
+    if not match or (match.group("gap") == "-" and match.group("unit") == "%"):
+        return None
+    word = match.group("unit")
+    found = _classify(word)
+    if found is None:
+        return None
+    if "\n" in match.group("gap"):
+        return None
+    return UnitMatch(match.start("unit"), match.end(), found[0], found[1], word)
+
+
+def currency_before(text: str, pos: int) -> tuple[int, str] | None:
+    """Return (start, ISO code) of a currency prefix ending at ``pos``, or None.
+
+    >>> currency_before("revenue of US$5.2bn", 14)
+    (11, 'USD')
+    >>> currency_before("costs £10", 7)
+    (6, 'GBP')
+    >>> currency_before("RMB 5 billion", 4)
+    (0, 'CNY')
+    """
+    window_start = max(0, pos - 8)
+    match = prefix_regex().search(text, window_start, pos)
+    if not match:
+        return None
+    symbol = match.group(0).rstrip()
+    code = unit_tables()["currency_prefixes"].get(symbol)
+    return (match.start(), code) if code else None
+
+
+def is_ambiguous_currency(word: str) -> bool:
+    """Return True for currency words that need a scale or money context ("won", "pounds")."""
+    return word.lower() in set(unit_tables()["ambiguous_currency_words"])
