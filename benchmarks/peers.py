@@ -62,10 +62,7 @@ EXCLUDED_CASES: dict[str, str] = {
     "quantulum3:quantities.json:3": _DATES_IDS_SCORES,
     "quantulum3:quantities.json:61": _DATES_IDS_SCORES,
     # quantulum3 spell-out: "a million and a half" -> 1000000.5
-    **{
-        f"quantulum3:extract_spellout_values.py:{i}": _PEER_QUIRK
-        for i in (15, 32, 33)
-    },
+    **{f"quantulum3:extract_spellout_values.py:{i}": _PEER_QUIRK for i in (15, 32, 33)},
     # duckling: "7-9 lakh rupees" -> range [7, 900000]
     "duckling:Duckling/AmountOfMoney/EN/Corpus.hs:135": _PEER_QUIRK,
     # duckling: "7 feet and 10 inches" -> 94 inch, "0.002 kg" -> 2 gram, "a kilogram" -> 1000 g
@@ -160,7 +157,11 @@ def prepare(case: dict[str, Any], suite: str, *, exclude: bool = True) -> Prepar
     ]
     gold, ignored = gold_figures(text, kept)
     return PreparedCase(
-        case["id"], text, tuple(gold), tuple(ignored + skipped), group_of(case),
+        case["id"],
+        text,
+        tuple(gold),
+        tuple(ignored + skipped),
+        group_of(case),
         tuple(case["expected"]),
     )
 
@@ -247,9 +248,7 @@ def score_both(
     seconds = time.perf_counter() - began
     kept = [i for i, c in enumerate(raw) if not exclusion_reason(c)]
     scoped_cases = [prepare(raw[i], suite) for i in kept]
-    scoped = score_suite(
-        [c for c in scoped_cases if c], predict, [predictions[i] for i in kept]
-    )
+    scoped = score_suite([c for c in scoped_cases if c], predict, [predictions[i] for i in kept])
     unscoped = score_suite([c for c in everything if c], predict, predictions)
     return (
         SuiteScore(scoped.counts, scoped.groups, scoped.results, seconds),
@@ -265,10 +264,12 @@ def write_misses(suite: str, score: SuiteScore, path: Path) -> int:
             continue
         text = case.text
         gold = ", ".join(f"{g.surface!r}={g.value:g}" for g in case.gold) or "(none)"
-        got = ", ".join(f"{text[p.start:p.end]!r}={p.value:g}/{p.kind}" for p in preds) or "(none)"
+        got = (
+            ", ".join(f"{text[p.start : p.end]!r}={p.value:g}/{p.kind}" for p in preds) or "(none)"
+        )
         missed = ", ".join(f"{g.surface!r}={g.value:g}" for g in result.false_negatives)
         spurious = ", ".join(
-            f"{text[p.start:p.end]!r}={p.value:g}" for p in result.false_positives
+            f"{text[p.start : p.end]!r}={p.value:g}" for p in result.false_positives
         )
         lines.append(
             f"## {case.case_id}\ntext: {text!r}\ngold: {gold}\nours: {got}\n"
@@ -323,7 +324,8 @@ def format_table(report: dict[str, Any]) -> str:
         ours, peer = entry["ours"], entry.get("quantulum3")
         peer_cells = (
             f"{peer['precision']:.3f} | {peer['recall']:.3f} | {peer['f1']:.3f}"
-            if peer else "- | - | -"
+            if peer
+            else "- | - | -"
         )
         peer_all = f"{peer['f1_all_cases']:.3f}" if peer else "-"
         lines.append(
@@ -340,8 +342,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--peers-dir", type=Path, default=PEERS_DIR)
     parser.add_argument("--suite", action="append", choices=SUITES, help="repeatable")
     parser.add_argument("--json", type=Path, help="write the report as JSON here")
-    parser.add_argument("--misses", action="store_true",
-                        help="write our misses to /tmp/peer_misses_<suite>.txt")
+    parser.add_argument(
+        "--misses", action="store_true", help="write our misses to /tmp/peer_misses_<suite>.txt"
+    )
     parser.add_argument("--no-peer", action="store_true", help="skip quantulum3")
     parser.add_argument("--groups", action="store_true", help="print per-group F1 too")
     args = parser.parse_args(argv)
@@ -351,9 +354,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     report = run(args.peers_dir, args.suite or SUITES, with_peer=not args.no_peer)
     print(format_table(report))
     for suite, entry in report["suites"].items():
-        print(f"\n{suite}: {entry['cases']} cases, {entry['scored_cases']} scored, "
-              f"{entry['ignored_gold_items']} ignored gold items; excluded: "
-              + (", ".join(f"{n} ({why})" for why, n in entry["excluded"].items()) or "none"))
+        print(
+            f"\n{suite}: {entry['cases']} cases, {entry['scored_cases']} scored, "
+            f"{entry['ignored_gold_items']} ignored gold items; excluded: "
+            + (", ".join(f"{n} ({why})" for why, n in entry["excluded"].items()) or "none")
+        )
         if args.groups:
             for group, counts in entry["ours"]["groups"].items():
                 peer = entry.get("quantulum3", {}).get("groups", {}).get(group)

@@ -133,23 +133,27 @@ def overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
 def find_span(text: str, surface: str, start_at: int = 0) -> tuple[int, int] | None:
     """Return the span of ``surface`` in ``text`` at or after ``start_at`` (ignoring case).
 
-    None means the surface does not occur there.
+    A whole-word occurrence is preferred ("second" is not found inside "seconds" when it also
+    stands alone); None means the surface does not occur there.
 
     >>> find_span("Up 10M, then 10m", "10m")
     (3, 6)
     >>> find_span("Up 10M, then 10m", "10m", 6)
     (13, 16)
+    >>> find_span("won by 4.1 seconds, Verstappen second", "second")
+    (31, 37)
     >>> find_span("abc", "x") is None
     True
     """
     if not surface:
         return None
-    at = text.casefold().find(surface.casefold(), start_at)
-    # casefold can change lengths ("ß" -> "ss"); fall back to lower() offsets then
-    if at >= 0 and len(text.casefold()) == len(text):
-        return at, at + len(surface)
-    at = text.lower().find(surface.lower(), start_at)
-    return (at, at + len(surface)) if at >= 0 else None
+    before = r"(?<!\w)" if surface[0].isalnum() else ""
+    after = r"(?!\w)" if surface[-1].isalnum() else ""
+    pattern = re.compile(before + re.escape(surface) + after, re.IGNORECASE)
+    found = pattern.search(text, start_at) or re.compile(re.escape(surface), re.IGNORECASE).search(
+        text, start_at
+    )
+    return found.span() if found else None
 
 
 def interval_endpoints(raw: str) -> list[float] | None:
@@ -238,15 +242,20 @@ def gold_figures(
 
 
 def _pairs(pred: Prediction, gold: GoldFigure, signed_changes: bool) -> bool:
-    if gold.start is not None and gold.end is not None and not overlaps(
-        pred.start, pred.end, gold.start, gold.end
+    if (
+        gold.start is not None
+        and gold.end is not None
+        and not overlaps(pred.start, pred.end, gold.start, gold.end)
     ):
         return False
     if values_agree(pred.value, gold.value):
         return True
     # peers do not sign changes: "fell 2.3%" is 2.3 to them and -2.3 to us
-    return (not signed_changes and pred.kind == "change"
-            and values_agree(abs(pred.value), abs(gold.value)))
+    return (
+        not signed_changes
+        and pred.kind == "change"
+        and values_agree(abs(pred.value), abs(gold.value))
+    )
 
 
 def match(

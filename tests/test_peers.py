@@ -1,0 +1,206 @@
+"""Value-F1 scoring rule on tiny hand cases, and our extractor held to its floors on the peer suites."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # benchmarks/ is not an installed package
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import peers
+from benchmarks.scoring import (
+    Counts,
+    GoldFigure,
+    Ignored,
+    Prediction,
+    gold_figures,
+    match,
+    score_case,
+    total,
+)
+
+FLOORS = json.loads((ROOT / "benchmarks" / "floors.json").read_text())
+
+
+def _score(preds, expected, text="x" * 80, **kwargs):
+    gold, ignored = gold_figures(text, expected)
+    return score_case(preds, gold, ignored, **kwargs).counts
+
+
+# ---- the scoring rule ----------------------------------------------------------------------
+
+
+def test_overlapping_span_with_equal_value_is_a_true_positive():
+    text = "Sales rose to $5.2bn last year."
+    expected = [{"surface": "$5.2bn", "value": 5.2e9}]
+    assert _score([Prediction(14, 20, 5_200_000_000.0)], expected, text) == Counts(1, 0, 0)
+    # a partial overlap is enough ("5.2bn" inside "$5.2bn")
+    assert _score([Prediction(15, 20, 5.2e9)], expected, text) == Counts(1, 0, 0)
+
+
+def test_wrong_value_counts_once_as_false_positive_and_once_as_false_negative():
+    text = "Sales rose to $5.2bn last year."
+    expected = [{"surface": "$5.2bn", "value": 5.2e9}]
+    assert _score([Prediction(14, 20, 5.2e6)], expected, text) == Counts(0, 1, 1)
+
+
+def test_relative_tolerance_is_one_in_a_million():
+    text = "two-thirds of voters"
+    expected = [{"surface": "two-thirds", "value": 2 / 3}]
+    assert _score([Prediction(0, 10, 0.6666667)], expected, text).tp == 1
+    assert _score([Prediction(0, 10, 0.6667)], expected, text).tp == 0
+
+
+def test_equal_value_elsewhere_in_the_text_does_not_match_a_spanned_gold():
+    text = "5 apples and 5 pears"
+    expected = [{"surface": "5 pears", "value": 5, "start": 13, "end_inclusive": 19}]
+    assert _score([Prediction(0, 1, 5.0)], expected, text) == Counts(0, 1, 1)
+
+
+def test_gold_without_surface_is_matched_by_value_anywhere():
+    text = "one hundred and five"
+    expected = [{"surface": None, "value": 105}]
+    assert _score([Prediction(0, 20, 105.0)], expected, text) == Counts(1, 0, 0)
+    assert _score([Prediction(0, 3, 1.0)], expected, text) == Counts(0, 1, 1)
+
+
+def test_surface_is_found_ignoring_case_and_as_a_whole_word():
+    text = "He won by 4.1 seconds, Verstappen Second"
+    gold, _ = gold_figures(text, [{"surface": "second", "value": 2}])
+    assert (gold[0].start, gold[0].end) == (34, 40)
+
+
+def test_repeated_surfaces_take_successive_occurrences():
+    text = "5% then 5% again"
+    gold, _ = gold_figures(text, [{"surface": "5%", "value": 5}, {"surface": "5%", "value": 5}])
+    assert [(g.start, g.end) for g in gold] == [(0, 2), (8, 10)]
+
+
+def test_negative_case_turns_every_prediction_into_a_false_positive():
+    assert _score([Prediction(0, 3, 737.0), Prediction(5, 6, 9.0)], []) == Counts(0, 2, 0)
+    assert _score([], []) == Counts(0, 0, 0)
+
+
+def test_range_gold_becomes_its_two_ends():
+    text = "between 10 and 20 dollars"
+    expected = [{"surface": text, "value": None, "range": [10, 20]}]
+    both = [Prediction(8, 10, 10.0), Prediction(15, 25, 20.0)]
+    assert _score(both, expected, text) == Counts(2, 0, 0)
+    assert _score(both[:1], expected, text) == Counts(1, 0, 1)
+
+
+def test_interval_notation_and_one_sided_bounds():
+    text = "The number is between 20 and 30."
+    expected = [
+        {
+            "surface": "between 20 and 30",
+            "value": None,
+            "raw_resolution": {"value": "[20,30)"},
+            "start": 14,
+            "end_inclusive": 30,
+        }
+    ]
+    assert _score([Prediction(22, 24, 20.0), Prediction(29, 31, 30.0)], expected, text).tp == 2
+    text = "less than 7 EUR"
+    expected = [{"surface": text, "value": None, "bound": 7}]
+    assert _score([Prediction(10, 15, 7.0)], expected, text) == Counts(1, 0, 0)
+
+
+def test_gold_without_value_or_range_is_an_ignored_region():
+    text = "Do you mean next or last?"
+    expected = [{"surface": "last", "value": None, "raw_resolution": {"value": "end+0"}}]
+    gold, ignored = gold_figures(text, expected)
+    assert gold == [] and ignored == [Ignored(20, 24, "gold item without a value")]
+    assert _score([Prediction(20, 24, -1.0)], expected, text) == Counts(0, 0, 0)
+    assert _score([Prediction(12, 16, 1.0)], expected, text) == Counts(0, 1, 0)
+
+
+def test_signed_changes_match_unsigned_peer_values_only_when_asked():
+    text = "Exports fell 2.3% in May."
+    expected = [{"surface": "2.3%", "value": 2.3}]
+    change = Prediction(13, 17, -2.3, "change")
+    assert _score([change], expected, text).tp == 0
+    assert _score([change], expected, text, signed_changes=False).tp == 1
+    # only a change may flip its sign
+    assert (
+        _score([Prediction(13, 17, -2.3, "percent")], expected, text, signed_changes=False).tp == 0
+    )
+
+
+def test_matching_is_one_to_one_and_maximal_whatever_the_order():
+    # the first prediction could take either gold figure; a greedy pass would strand the second
+    gold = [GoldFigure(10.0), GoldFigure(10.0, 0, 5)]
+    preds = [Prediction(0, 5, 10.0), Prediction(20, 25, 10.0)]
+    assert len(match(preds, gold)) == 2
+    assert len(match(preds[::-1], gold)) == 2
+    assert len(match(preds * 2, gold)) == 2
+
+
+def test_counts_are_micro_averaged():
+    a = score_case([Prediction(0, 1, 1.0)], [GoldFigure(1.0, 0, 1)])
+    b = score_case([Prediction(0, 1, 9.0)], [GoldFigure(1.0, 0, 1), GoldFigure(2.0, 2, 3)])
+    counts = total([a, b])
+    assert counts == Counts(tp=1, fp=1, fn=2)
+    assert (counts.precision, counts.recall) == (0.5, pytest.approx(1 / 3))
+    assert counts.f1 == pytest.approx(0.4)
+    assert Counts().f1 == 1.0 and Counts(0, 1, 0).f1 == 0.0
+
+
+# ---- peer adapters ----------------------------------------------------------------------------
+
+
+def test_quantulum3_ranges_are_read_as_their_two_ends():
+    case = {
+        "id": "q",
+        "text": "around 10-15 exabytes of data",
+        "expected": [{"surface": "10-15 exabytes", "value": 12.5, "uncertainty": 2.5}],
+    }
+    prepared = peers.prepare(case, "quantulum3")
+    assert sorted(g.value for g in prepared.gold) == [10.0, 15.0]
+    case["expected"][0].update(surface="9.83e-3 +/- 1e-5 km/s2", value=0.00983, uncertainty=1e-5)
+    case["text"] = "at 9.83e-3 +/- 1e-5 km/s2"
+    assert [g.value for g in peers.prepare(case, "quantulum3").gold] == [0.00983]
+
+
+def test_years_are_ignored_and_excluded_families_are_left_out():
+    case = {
+        "id": "q",
+        "text": "valued at $5 million in 2013",
+        "expected": [{"surface": "$5 million", "value": 5e6}, {"surface": "2013", "value": 2013}],
+    }
+    prepared = peers.prepare(case, "quantulum3")
+    assert [g.value for g in prepared.gold] == [5e6]
+    assert [i.reason for i in prepared.ignored] == ["year: not a figure (contract)"]
+    assert peers.prepare(case, "quantulum3", exclude=False).gold[1].value == 2013
+    coins = {"id": "d", "text": "ten dimes", "dimension": "AmountOfMoney", "expected": []}
+    assert peers.exclusion_reason(coins) and peers.prepare(coins, "duckling") is None
+    assert (
+        peers.prepare(
+            {"id": "recognizers_text:NumberModel:143", "text": "5/17/2018", "expected": []},
+            "recognizers_text",
+        )
+        is None
+    )
+
+
+# ---- our extractor on the peer suites ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("suite", peers.SUITES)
+def test_value_f1_on_peer_suite_holds_its_floor(suite, shared_dir):
+    peers_dir = shared_dir / "peers"
+    if not (peers_dir / f"{suite}.jsonl").is_file():
+        pytest.skip(f"{suite}.jsonl is not in {peers_dir}")
+    raw = peers.load_suite(suite, peers_dir)
+    cases = [c for c in (peers.prepare(r, suite) for r in raw) if c is not None]
+    score = peers.score_suite(cases, peers.predict_ours)
+    floor = FLOORS["peers"][suite]["floor"]
+    assert score.counts.f1 >= floor, (
+        f"{suite}: value F1 {score.counts.f1:.4f} fell below its floor {floor} "
+        f"({score.counts.to_dict()}); run `python -m benchmarks.peers --misses`"
+    )
