@@ -16,7 +16,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -259,6 +259,7 @@ class Fetcher:
     Safe to share between threads. Use as a context manager, or call ``close()``.
     ``allow_private`` lets URLs resolve to loopback/private addresses; ``allow_hosts`` names hosts
     allowed to do so even when ``allow_private`` is False (an intranet mirror, a test server).
+    ``on_result`` is called with every FetchResult (from any thread) before ``fetch`` returns it.
     """
 
     def __init__(
@@ -267,8 +268,10 @@ class Fetcher:
         *,
         allow_private: bool = False,
         allow_hosts: Iterable[str] = (),
+        on_result: Callable[[FetchResult], None] | None = None,
     ) -> None:
         self.config = config or FetchConfig()
+        self.on_result = on_result  # sees every result, e.g. to record a fetches row; thread-safe
         self.allow_private = allow_private
         self.allow_hosts = frozenset(h.lower() for h in allow_hosts)
         self._client = httpx.Client(
@@ -320,7 +323,10 @@ class Fetcher:
             wait = self._wait_before(attempt, outcome.retry_after)
             logger.info("retrying %s in %.2f s after: %s", url, wait, outcome.error)
             time.sleep(wait)
-        return self._result(url, outcome, fetched_at, started, tuple(history))
+        result = self._result(url, outcome, fetched_at, started, tuple(history))
+        if self.on_result is not None:
+            self.on_result(result)
+        return result
 
     def robots_allows(self, url: str) -> str | None:
         """Return None when robots.txt of the URL's host allows it, else the refusal reason."""
@@ -359,8 +365,12 @@ class Fetcher:
         try:
             for _ in range(self.config.max_redirects + 1):
                 self._check_url(current, robots=robots)
-                response = self._request(current, etag, last_modified, deadline,
-                                         page_types_only, max_bytes)
+                queued = time.monotonic()
+                with self._slot(current):
+                    # waiting for a free slot on a busy host is not the server's slowness
+                    deadline += time.monotonic() - queued
+                    response = self._request(current, etag, last_modified, deadline,
+                                             page_types_only, max_bytes)
                 if isinstance(response, _Outcome):
                     return response
                 target = urljoin(current, response)
@@ -435,9 +445,7 @@ class Fetcher:
             raise _Refused(f"timeout after {cfg.deadline:g} s (total deadline)", retryable=True)
         timeout = httpx.Timeout(min(cfg.timeout_s, remaining), pool=remaining)
         try:
-            with self._slot(url), self._client.stream(
-                "GET", url, headers=headers, timeout=timeout
-            ) as response:
+            with self._client.stream("GET", url, headers=headers, timeout=timeout) as response:
                 return self._read(url, response, deadline, page_types_only, max_bytes)
         except httpx.ConnectTimeout:
             raise _Refused(f"timeout after {cfg.timeout_s:g} s (connect)", retryable=True) from None

@@ -201,6 +201,12 @@ DECODING = [
 ]
 
 
+GBK_PAGE = ("<html><head><title>医疗保险</title></head><body><p>"
+            + "截至2024年底，全国基本医疗保险参保人数达到13.3亿人，参保率稳定在95%以上。" * 3
+            + "</p></body></html>")
+DECODING.append(pytest.param(GBK_PAGE.encode("gbk"), "text/html", GBK_PAGE, id="gbk-undeclared"))
+
+
 @pytest.mark.parametrize(("body", "content_type", "expected"), DECODING)
 def test_decode_body(body: bytes, content_type: str | None, expected: str) -> None:
     assert decode_body(body, content_type) == expected
