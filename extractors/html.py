@@ -13,10 +13,11 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from html import unescape
 from typing import Any
 
 import trafilatura
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, SoupStrainer, Tag
 from charset_normalizer import from_bytes
 from lxml.etree import _Element
 from trafilatura.xml import xmltotxt
@@ -35,6 +36,7 @@ _TRAFILATURA_OPTIONS: dict[str, Any] = {
     "output_format": "python",
 }
 _MIN_PROSE_SHARE = 0.3
+_METADATA_TAGS = SoupStrainer(["title", "meta", "link", "script", "time", "h1", "table"])
 
 
 class UnreadablePage(ValueError):
@@ -408,10 +410,20 @@ def _time_tag(soup: BeautifulSoup, itemprop: str) -> str | None:
     return None
 
 
-def _byline_date(soup: BeautifulSoup, words: tuple[str, ...]) -> datetime | date | None:
+_INVISIBLE_RE = re.compile(
+    r"<(script|style|noscript|template)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL
+)
+_TAG_RE = re.compile(r"<[^>]*>")
+
+
+def _visible_text(html: str) -> str:
+    """Return the page's visible text, roughly (tags stripped): enough to find a byline."""
+    return unescape(_TAG_RE.sub(" ", _INVISIBLE_RE.sub(" ", html)))
+
+
+def _byline_date(html: str, words: tuple[str, ...]) -> datetime | date | None:
     """Return a visible "Updated: 2025-07-14 19:33"-style date, as a last resort."""
-    body = soup.body or soup
-    for match in _BYLINE_DATE_RE.finditer(body.get_text(" ")):
+    for match in _BYLINE_DATE_RE.finditer(_visible_text(html)):
         if match.group(0).lower().startswith(words):
             parsed = parse_date(match.group(1))
             if parsed:
@@ -419,7 +431,7 @@ def _byline_date(soup: BeautifulSoup, words: tuple[str, ...]) -> datetime | date
     return None
 
 
-def _published(soup: BeautifulSoup, ld: list[dict[str, Any]]) -> datetime | date | None:
+def _published(soup: BeautifulSoup, ld: list[dict[str, Any]], html: str) -> datetime | date | None:
     for raw in (
         _meta(soup, _PUBLISHED_META),
         _json_ld_value(ld, "datePublished"),
@@ -429,10 +441,10 @@ def _published(soup: BeautifulSoup, ld: list[dict[str, Any]]) -> datetime | date
         parsed = parse_date(raw)
         if parsed:
             return parsed
-    return _byline_date(soup, ("updated", "published", "posted", "date", "release"))
+    return _byline_date(html, ("updated", "published", "posted", "date", "release"))
 
 
-def _modified(soup: BeautifulSoup, ld: list[dict[str, Any]]) -> datetime | date | None:
+def _modified(soup: BeautifulSoup, ld: list[dict[str, Any]], html: str) -> datetime | date | None:
     for raw in (
         _meta(soup, _MODIFIED_META),
         _json_ld_value(ld, "dateModified"),
@@ -441,7 +453,7 @@ def _modified(soup: BeautifulSoup, ld: list[dict[str, Any]]) -> datetime | date 
         parsed = parse_date(raw)
         if parsed:
             return parsed
-    return _byline_date(soup, ("updated",))
+    return _byline_date(html, ("updated",))
 
 
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—»·:]|::)\s+")
@@ -539,7 +551,8 @@ def parse_html(html: str | bytes, url: str | None = None) -> ParsedPage:
         raise UnreadablePage("not HTML: the text contains NUL characters (binary data?)")
     if not html.strip():
         return ParsedPage(text="")
-    soup = BeautifulSoup(html, "lxml")
+    # only the tags metadata and tables come from: 2-3 times faster than a full soup
+    soup = BeautifulSoup(html, "lxml", parse_only=_METADATA_TAGS)
     ld = _json_ld_objects(soup)
     title = _title(soup, ld)
     description = _meta(soup, _DESCRIPTION_META)
@@ -547,8 +560,8 @@ def parse_html(html: str | bytes, url: str | None = None) -> ParsedPage:
     return ParsedPage(
         text=text,
         title=title,
-        published=_published(soup, ld),
-        modified=_modified(soup, ld),
+        published=_published(soup, ld, html),
+        modified=_modified(soup, ld, html),
         canonical_url=_canonical(soup) or url,
         tables=_tables(soup),
     )
