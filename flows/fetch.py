@@ -307,23 +307,10 @@ class Fetcher:
         """
         fetched_at = datetime.now(UTC)
         started = time.monotonic()
-        history: list[Attempt] = []
-        outcome = _Outcome(url=url)
-        for attempt in range(1, self.config.retries + 2):
-            attempt_started = datetime.now(UTC)
-            attempt_clock = time.monotonic()
-            outcome = self._try(url, etag=etag, last_modified=last_modified)
-            history.append(Attempt(
-                url=outcome.url, status=outcome.status, error=outcome.error, bytes=outcome.size,
-                elapsed_ms=round((time.monotonic() - attempt_clock) * 1000),
-                started_at=attempt_started,
-            ))
-            if not outcome.retryable or attempt > self.config.retries:
-                break
-            wait = self._wait_before(attempt, outcome.retry_after)
-            logger.info("retrying %s in %.2f s after: %s", url, wait, outcome.error)
-            time.sleep(wait)
-        result = self._result(url, outcome, fetched_at, started, tuple(history))
+        outcome, history = self._with_retries(
+            url, lambda: self._try(url, etag=etag, last_modified=last_modified)
+        )
+        result = self._result(url, outcome, fetched_at, started, history)
         if self.on_result is not None:
             self.on_result(result)
         return result
@@ -364,11 +351,12 @@ class Fetcher:
         seen = {self._loop_key(url)}
         try:
             for _ in range(self.config.max_redirects + 1):
+                paused = time.monotonic()
                 self._check_url(current, robots=robots)
-                queued = time.monotonic()
                 with self._slot(current):
-                    # waiting for a free slot on a busy host is not the server's slowness
-                    deadline += time.monotonic() - queued
+                    # DNS, robots.txt and waiting for a free slot on a busy host are not this
+                    # page's slowness: the deadline counts the page's own requests only
+                    deadline += time.monotonic() - paused
                     response = self._request(current, etag, last_modified, deadline,
                                              page_types_only, max_bytes)
                 if isinstance(response, _Outcome):
@@ -459,6 +447,8 @@ class Fetcher:
             raise _Refused(f"cannot decode the response: {_plain(err)}") from None
         except (httpx.TransportError, httpx.StreamError) as err:
             raise _Refused(f"connection broken: {_plain(err)}", retryable=True) from None
+        except httpx.HTTPError as err:  # anything else httpx reports is not worth retrying
+            raise _Refused(f"request failed: {_plain(err)}") from None
 
     def _read(
         self,
@@ -512,6 +502,25 @@ class Fetcher:
 
     # ------------------------------------------------------------------ helpers
 
+    def _with_retries(
+        self, url: str, attempt_once: Callable[[], _Outcome]
+    ) -> tuple[_Outcome, tuple[Attempt, ...]]:
+        """Return the last outcome of up to 1 + retries tries, and every try made."""
+        history: list[Attempt] = []
+        for attempt in range(1, self.config.retries + 2):
+            started_at, clock = datetime.now(UTC), time.monotonic()
+            outcome = attempt_once()
+            history.append(Attempt(
+                url=outcome.url, status=outcome.status, error=outcome.error, bytes=outcome.size,
+                elapsed_ms=round((time.monotonic() - clock) * 1000), started_at=started_at,
+            ))
+            if not outcome.retryable or attempt > self.config.retries:
+                break
+            wait = self._wait_before(attempt, outcome.retry_after)
+            logger.info("retrying %s in %.2f s after: %s", url, wait, outcome.error)
+            time.sleep(wait)
+        return outcome, tuple(history)
+
     def _wait_before(self, attempt: int, retry_after: float | None) -> float:
         cfg = self.config
         if retry_after is not None:
@@ -522,8 +531,11 @@ class Fetcher:
 
     def _load_robots(self, origin: str) -> RobotFileParser | str | None:
         """Return the parsed robots.txt, None (no rules: all allowed), or a refusal reason."""
-        outcome = self._try(f"{origin}/robots.txt", robots=False, page_types_only=False,
-                            max_bytes=_ROBOTS_MAX_BYTES)
+        url = f"{origin}/robots.txt"
+        # retried like a page: one glitch must not shut a host out for the whole run
+        outcome, _ = self._with_retries(url, lambda: self._try(
+            url, robots=False, page_types_only=False, max_bytes=_ROBOTS_MAX_BYTES
+        ))
         # RFC 9309: 4xx means no rules; a server error or no answer means stay away for now
         if outcome.status is not None and 400 <= outcome.status < 500:
             return None

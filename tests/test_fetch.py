@@ -287,6 +287,7 @@ def test_missing_robots_allows_and_unreachable_robots_disallows(fetcher: Fetcher
         result = fetcher.fetch(broken.url("/news/jobs-report.html"))
         assert result.error == "disallowed: robots.txt unreachable (HTTP 503)"
         assert broken.hits["/news/jobs-report.html"] == 0
+        assert broken.hits["/robots.txt"] == 1 + FAST.retries  # retried like a page, once
 
 
 def test_robots_group_for_another_agent_does_not_apply(fetcher: Fetcher) -> None:
@@ -342,3 +343,21 @@ def test_parse_retry_after() -> None:
 )
 def test_is_page_type(content_type: str | None, page: bool) -> None:
     assert is_page_type(content_type) is page
+
+
+def test_connection_refused_is_retried_then_reported(fetcher: Fetcher) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = fetcher.fetch(f"http://127.0.0.1:{port}/news.html")
+    assert not result.ok and result.status is None
+    # robots.txt comes first: a host that cannot be reached is refused by that rule
+    assert result.error is not None
+    assert result.error.startswith("disallowed: robots.txt unreachable (connection failed")
+    with Fetcher(FetchConfig(timeout_s=0.5, retries=2, backoff_s=0.01, obey_robots=False),
+                 allow_private=True) as no_robots:
+        direct = no_robots.fetch(f"http://127.0.0.1:{port}/news.html")
+    assert direct.attempts == 3 and [a.status for a in direct.history] == [None] * 3
+    assert direct.error is not None and direct.error.startswith("connection failed")
