@@ -6,10 +6,11 @@ everything else opens it read-only (:func:`connect` with ``read_only=True``).
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import logging
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from importlib import resources
@@ -17,8 +18,10 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from extractors.records import Article, Failure, Figure
+from warehouse.precision import printed_interval
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -43,6 +46,7 @@ class LoadResult:
     articles_loaded: int
     figures_loaded: int
     articles_unchanged: int
+    articles_reextracted: int = 0
 
 
 def schema_sql() -> str:
@@ -68,6 +72,12 @@ def connect(
         try:
             con = duckdb.connect(str(path), read_only=read_only)
             break
+        except duckdb.ConnectionException as exc:
+            # this process already has the file open with other settings (read-only vs write)
+            raise WarehouseError(
+                f"cannot open {path} {'read-only' if read_only else 'for writing'}: "
+                f"this process already has it open the other way ({exc})"
+            ) from exc
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower():
                 raise WarehouseError(f"cannot open {path}: {exc}") from exc
@@ -79,7 +89,39 @@ def connect(
             time.sleep(0.5)
     if not read_only:
         con.execute(schema_sql())
+        _load_exchange_rates(con)
     return con
+
+
+def exchange_rate_rows() -> list[tuple[str, int, float, float | None, str | None]]:
+    """Return the rows of warehouse/exchange_rates.csv (comment lines skipped)."""
+    text = resources.files("warehouse").joinpath("exchange_rates.csv").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return [
+        (
+            row["currency"],
+            int(row["year"]),
+            float(row["per_usd"]),
+            float(row["published_quote"]) if row["published_quote"] else None,
+            row["checked_against"] or None,
+        )
+        for row in csv.DictReader(lines)
+    ]
+
+
+def _load_exchange_rates(con: duckdb.DuckDBPyConnection) -> None:
+    rows = exchange_rate_rows()
+    stored = con.execute("select count(*) from exchange_rates").fetchall()[0]
+    if stored and stored[0] == len(rows):
+        return
+    con.execute("begin transaction")
+    try:
+        con.execute("delete from exchange_rates")
+        con.executemany("insert into exchange_rates values (?, ?, ?, ?, ?)", rows)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
 
 
 def figure_id(article_id: str, content_hash: str, start: int, end: int, kind: str) -> str:
@@ -103,11 +145,67 @@ def _sentence(text: str, fig: Figure) -> str | None:
     return text[fig.sentence_start : fig.sentence_end]
 
 
-def _article_rows(
+_ARTICLE_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("content_hash", pa.string()),
+        ("url", pa.string()),
+        ("source", pa.string()),
+        ("title", pa.string()),
+        ("published", pa.timestamp("us")),
+        ("fetched_at", pa.timestamp("us")),
+        ("loaded_at", pa.timestamp("us")),
+        ("run_id", pa.string()),
+        ("raw_hash", pa.string()),
+        ("parser_version", pa.string()),
+        ("is_current", pa.bool_()),
+        ("text", pa.string()),
+        ("extractor_version", pa.string()),
+        ("batch_order", pa.int64()),
+    ]
+)
+
+_FIGURE_SCHEMA = pa.schema(
+    [
+        ("figure_id", pa.string()),
+        ("article_id", pa.string()),
+        ("content_hash", pa.string()),
+        ("start_char", pa.int32()),
+        ("end_char", pa.int32()),
+        ("surface", pa.string()),
+        ("value", pa.float64()),
+        ("unit", pa.string()),
+        ("kind", pa.string()),
+        ("approx", pa.string()),
+        ("measure", pa.string()),
+        ("entity", pa.string()),
+        ("period", pa.string()),
+        ("change_direction", pa.string()),
+        ("change_reference_period", pa.string()),
+        ("change_base_figure_id", pa.string()),
+        ("sentence", pa.string()),
+        ("sentence_start", pa.int32()),
+        ("warnings", pa.list_(pa.string())),
+        ("precision", pa.float64()),
+        ("value_low", pa.float64()),
+        ("value_high", pa.float64()),
+        ("is_current", pa.bool_()),
+        ("run_id", pa.string()),
+        ("extractor_version", pa.string()),
+    ]
+)
+
+
+def _article_table(
     batch: Sequence[tuple[Article, Sequence[Figure]]], run_id: str, now: datetime
-) -> pd.DataFrame:
-    rows = [
-        {
+) -> pa.Table:
+    """Return one row per distinct article version; the last version of an id in the batch wins."""
+    rows: dict[tuple[str, str], dict[str, object]] = {}
+    for order, (a, _) in enumerate(batch):
+        key = (a.article_id, a.content_hash)
+        # DuckDB keeps the first of two rows with one key in a statement, silently: dedupe here
+        rows.pop(key, None)
+        rows[key] = {
             "article_id": a.article_id,
             "content_hash": a.content_hash,
             "url": a.url,
@@ -121,29 +219,30 @@ def _article_rows(
             "parser_version": a.parser_version,
             "is_current": True,
             "text": a.text,
+            "extractor_version": None,
+            "batch_order": order,
         }
-        for a, _ in batch
-    ]
-    columns = [
-        "article_id", "content_hash", "url", "source", "title", "published", "fetched_at",
-        "loaded_at", "run_id", "raw_hash", "parser_version", "is_current", "text",
-    ]
-    frame = pd.DataFrame(rows, columns=columns)
-    for col in ("published", "fetched_at", "loaded_at"):
-        frame[col] = pd.to_datetime(frame[col])
-    # DuckDB keeps the first of two rows with one key in a statement, silently: dedupe first.
-    return frame.drop_duplicates(subset=["article_id", "content_hash"], keep="first")
+    return pa.Table.from_pylist(list(rows.values()), schema=_ARTICLE_SCHEMA)
 
 
-def _figure_rows(
+def _base_id(fig: Figure, ids: list[str], by_surface: dict[str, str]) -> str | None:
+    base = fig.change.base if fig.change else None
+    if isinstance(base, int) and 0 <= base < len(ids):
+        return ids[base]
+    if isinstance(base, str):
+        return by_surface.get(base)
+    return None
+
+
+def _figure_table(
     batch: Sequence[tuple[Article, Sequence[Figure]]], run_id: str, extractor_version: str
-) -> pd.DataFrame:
-    rows = []
+) -> pa.Table:
+    """Return the figure rows of a batch, checked against their texts, first of a duplicate kept."""
+    columns: dict[str, list[object]] = {name: [] for name in _FIGURE_SCHEMA.names}
+    seen: set[str] = set()
     for article, figures in batch:
-        ids = [
-            figure_id(article.article_id, article.content_hash, f.start, f.end, f.kind)
-            for f in figures
-        ]
+        content_hash = article.content_hash
+        ids = [figure_id(article.article_id, content_hash, f.start, f.end, f.kind) for f in figures]
         by_surface = {f.surface: fid for f, fid in zip(figures, ids, strict=True)}
         for fig, fid in zip(figures, ids, strict=True):
             if article.text[fig.start : fig.end] != fig.surface:
@@ -151,48 +250,136 @@ def _figure_rows(
                     f"figure {fig.surface!r} does not match the text of article "
                     f"{article.article_id} at {fig.start}:{fig.end}"
                 )
-            base = fig.change.base if fig.change else None
-            if isinstance(base, int) and 0 <= base < len(ids):
-                base_id = ids[base]
-            elif isinstance(base, str):
-                base_id = by_surface.get(base)
-            else:
-                base_id = None
-            rows.append(
-                {
-                    "figure_id": fid,
-                    "article_id": article.article_id,
-                    "content_hash": article.content_hash,
-                    "start_char": fig.start,
-                    "end_char": fig.end,
-                    "surface": fig.surface,
-                    "value": float(fig.value),
-                    "unit": fig.unit,
-                    "kind": fig.kind,
-                    "approx": fig.approx,
-                    "measure": fig.measure,
-                    "entity": fig.entity,
-                    "period": fig.period,
-                    "change_direction": fig.change.direction if fig.change else None,
-                    "change_reference_period": fig.change.reference_period if fig.change else None,
-                    "change_base_figure_id": base_id,
-                    "sentence": _sentence(article.text, fig),
-                    "sentence_start": fig.sentence_start,
-                    "warnings": list(fig.warnings),
-                    "is_current": True,
-                    "run_id": run_id,
-                    "extractor_version": extractor_version,
-                }
-            )
-    columns = [
-        "figure_id", "article_id", "content_hash", "start_char", "end_char", "surface", "value",
-        "unit", "kind", "approx", "measure", "entity", "period", "change_direction",
-        "change_reference_period", "change_base_figure_id", "sentence", "sentence_start",
-        "warnings", "is_current", "run_id", "extractor_version",
-    ]
-    frame = pd.DataFrame(rows, columns=columns)
-    frame["warnings"] = frame["warnings"].astype(object)
-    return frame.drop_duplicates(subset=["figure_id"], keep="first")
+            if fid in seen:
+                continue
+            seen.add(fid)
+            step, low, high = printed_interval(fig.surface, float(fig.value), fig.approx)
+            row = {
+                "figure_id": fid,
+                "article_id": article.article_id,
+                "content_hash": content_hash,
+                "start_char": fig.start,
+                "end_char": fig.end,
+                "surface": fig.surface,
+                "value": float(fig.value),
+                "unit": fig.unit,
+                "kind": fig.kind,
+                "approx": fig.approx,
+                "measure": fig.measure,
+                "entity": fig.entity,
+                "period": fig.period,
+                "change_direction": fig.change.direction if fig.change else None,
+                "change_reference_period": fig.change.reference_period if fig.change else None,
+                "change_base_figure_id": _base_id(fig, ids, by_surface),
+                "sentence": _sentence(article.text, fig),
+                "sentence_start": fig.sentence_start,
+                "warnings": list(fig.warnings),
+                "precision": step,
+                "value_low": low,
+                "value_high": high,
+                "is_current": True,
+                "run_id": run_id,
+                "extractor_version": extractor_version,
+            }
+            for name, value in row.items():
+                columns[name].append(value)
+    return pa.Table.from_pydict(columns, schema=_FIGURE_SCHEMA)
+
+
+# The steps of one batch, in order; each runs inside the batch's transaction.
+_LOAD_STEPS: tuple[tuple[str, str], ...] = (
+    (
+        "diff",
+        """
+        create or replace temp table batch_state as
+        select b.*,
+               b.batch_order = max(b.batch_order) over (partition by b.article_id) as wins,
+               a.content_hash is not null as known,
+               coalesce(a.is_current, false) as was_current,
+               a.extractor_version as stored_extractor
+        from batch_articles as b
+        left join articles as a
+            on a.article_id = b.article_id and a.content_hash = b.content_hash
+        """,
+    ),
+    (
+        "retire_old_versions",
+        # another version became current: keep the old one and its figures as history
+        """
+        update articles set is_current = false
+        from batch_state as s
+        where s.wins and articles.article_id = s.article_id
+          and articles.content_hash <> s.content_hash and articles.is_current
+        """,
+    ),
+    (
+        "retire_old_figures",
+        """
+        update figures set is_current = false
+        from batch_state as s
+        where s.wins and figures.article_id = s.article_id
+          and figures.content_hash <> s.content_hash and figures.is_current
+        """,
+    ),
+    (
+        "revive_versions",
+        # an article that went back to an earlier text: that version is current again
+        """
+        update articles set is_current = true
+        from batch_state as s
+        where s.wins and s.known and not s.was_current
+          and articles.article_id = s.article_id and articles.content_hash = s.content_hash
+        """,
+    ),
+    (
+        "revive_figures",
+        """
+        update figures set is_current = true
+        from batch_state as s
+        where s.wins and s.known and not s.was_current
+          and figures.article_id = s.article_id and figures.content_hash = s.content_hash
+        """,
+    ),
+    (
+        "insert_articles",
+        """
+        insert into articles by name
+        select * exclude (batch_order, wins, known, was_current, stored_extractor)
+               replace (wins as is_current, ? as extractor_version)
+        from batch_state where not known
+        """,
+    ),
+    (
+        "drop_reextracted_figures",
+        # same text read by another extractor version: its figures are replaced
+        """
+        delete from figures
+        using batch_state as s
+        where s.known and s.stored_extractor is distinct from ?
+          and figures.article_id = s.article_id and figures.content_hash = s.content_hash
+        """,
+    ),
+    (
+        "mark_extractor",
+        """
+        update articles set extractor_version = ?
+        from batch_state as s
+        where s.known and s.stored_extractor is distinct from ?
+          and articles.article_id = s.article_id and articles.content_hash = s.content_hash
+        """,
+    ),
+    (
+        "insert_figures",
+        """
+        insert into figures by name
+        select f.* replace (s.wins as is_current)
+        from batch_figures as f
+        join batch_state as s
+            on s.article_id = f.article_id and s.content_hash = f.content_hash
+        where not s.known or s.stored_extractor is distinct from ?
+        """,
+    ),
+)
 
 
 def load_batch(
@@ -201,54 +388,40 @@ def load_batch(
     *,
     run_id: str,
     extractor_version: str,
+    on_step: Callable[[str], None] | None = None,
 ) -> LoadResult:
     """Load articles with their figures in one transaction; unchanged articles are skipped.
 
     A new content hash for a known article is stored as a new version: the old article row and
-    its figures stay, with ``is_current = false``. On any error nothing of the batch is kept.
+    its figures stay, with ``is_current = false``. An unchanged article whose figures came from
+    another extractor version gets its figures replaced. On any error (or a crash) nothing of
+    the batch is kept. ``on_step`` is called with each step's name, for progress logging.
     """
     now = datetime.now(UTC).replace(tzinfo=None)
-    articles = _article_rows(batch, run_id, now)
-    figures = _figure_rows(batch, run_id, extractor_version)
+    articles = _article_table(batch, run_id, now)
+    figures = _figure_table(batch, run_id, extractor_version)
+    con.register("batch_articles", articles)
+    con.register("batch_figures", figures)
     con.execute("begin transaction")
     try:
-        con.register("batch_articles", articles)
-        con.register("batch_figures", figures)
-        con.execute(
+        counts: dict[str, int] = {}
+        for name, sql in _LOAD_STEPS:
+            params = [extractor_version] * sql.count("?")
+            rows = con.execute(sql, params).fetchall()
+            counts[name] = int(rows[0][0]) if rows and isinstance(rows[0][0], int) else 0
+            if on_step is not None:
+                on_step(name)
+        stats = con.execute(
             """
-            create or replace temp table new_articles as
-            select b.* from batch_articles as b
-            anti join articles as a
-                on a.article_id = b.article_id and a.content_hash = b.content_hash
-            """
-        )
-        # a changed article: keep the old version and its figures as history
-        con.execute(
-            """
-            update articles set is_current = false
-            where article_id in (select article_id from new_articles)
-              and content_hash not in (select content_hash from new_articles)
-            """
-        )
-        con.execute(
-            """
-            update figures set is_current = false
-            where article_id in (select article_id from new_articles)
-              and content_hash not in (select content_hash from new_articles)
-            """
-        )
-        con.execute("insert into articles by name select * from new_articles")
-        figures_loaded = con.execute(
-            """
-            insert into figures by name
-            select f.* from batch_figures as f
-            semi join new_articles as n
-                on n.article_id = f.article_id and n.content_hash = f.content_hash
-            anti join figures as e on e.figure_id = f.figure_id
-            """
-        ).fetchone()
-        loaded = con.execute("select count(*) from new_articles").fetchone()
-        con.execute("drop table new_articles")
+            select count(*) filter (where not known or not was_current),
+                   count(*) filter (where known and stored_extractor is distinct from ?),
+                   count(*) filter (where known and was_current
+                                      and stored_extractor is not distinct from ?)
+            from batch_state
+            """,
+            [extractor_version, extractor_version],
+        ).fetchall()[0]
+        con.execute("drop table batch_state")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -256,11 +429,12 @@ def load_batch(
     finally:
         con.unregister("batch_articles")
         con.unregister("batch_figures")
-    n_articles = int(loaded[0]) if loaded else 0
+    loaded, reextracted, unchanged = (int(x) for x in stats) if stats else (0, 0, 0)
     return LoadResult(
-        articles_loaded=n_articles,
-        figures_loaded=int(figures_loaded[0]) if figures_loaded else 0,
-        articles_unchanged=len(articles) - n_articles,
+        articles_loaded=loaded,
+        figures_loaded=counts.get("insert_figures", 0),
+        articles_unchanged=unchanged,
+        articles_reextracted=reextracted,
     )
 
 
@@ -294,8 +468,14 @@ def finish_run(
         where run_id = ?
         """,
         [
-            datetime.now(UTC).replace(tzinfo=None), articles_seen, articles_loaded,
-            figures_loaded, failures, flags_raised, status, run_id,
+            datetime.now(UTC).replace(tzinfo=None),
+            articles_seen,
+            articles_loaded,
+            figures_loaded,
+            failures,
+            flags_raised,
+            status,
+            run_id,
         ],
     )
 
@@ -307,8 +487,14 @@ def record_failures(
     now = datetime.now(UTC).replace(tzinfo=None)
     frame = pd.DataFrame(
         [
-            {"run_id": run_id, "source": f.source, "url": f.url, "stage": f.stage,
-             "reason": f.reason, "failed_at": now}
+            {
+                "run_id": run_id,
+                "source": f.source,
+                "url": f.url,
+                "stage": f.stage,
+                "reason": f.reason,
+                "failed_at": now,
+            }
             for f in failures
         ],
         columns=["run_id", "source", "url", "stage", "reason", "failed_at"],

@@ -142,8 +142,14 @@ def run_checks(
                 "insert into flags values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     [
-                        f.flag_id, run_id, f.check_name, f.severity, f.article_id,
-                        list(f.figure_ids), f.message, json.dumps(f.details),
+                        f.flag_id,
+                        run_id,
+                        f.check_name,
+                        f.severity,
+                        f.article_id,
+                        list(f.figure_ids),
+                        f.message,
+                        json.dumps(f.details),
                         first_seen.get(f.flag_id) or run_id,
                     ]
                     for f in unique.values()
@@ -158,9 +164,11 @@ def run_checks(
 
 def dismiss_flag(con: duckdb.DuckDBPyConnection, flag_id: str, reason: str) -> None:
     """Mark a flag as a false alarm; it stays dismissed in later runs."""
-    known = con.execute("select count(*) from flags where flag_id = ?", [flag_id]).fetchone()
+    known = con.execute("select count(*) from flags where flag_id = ?", [flag_id]).fetchall()[0]
     if not known or not known[0]:
-        raise UnknownFlag(f"no flag {flag_id!r}; list them with: newsfacts query \"select * from open_flags\"")
+        raise UnknownFlag(
+            f'no flag {flag_id!r}; list them with: newsfacts query "select * from open_flags"'
+        )
     con.execute(
         "insert or replace into flag_dismissals values (?, ?, ?)",
         [flag_id, reason, datetime.now(UTC).replace(tzinfo=None)],

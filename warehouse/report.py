@@ -112,7 +112,7 @@ def _bar_chart(title: str, items: list[tuple[str, int]]) -> str:
         )
     height = len(items) * (bar_h + 6)
     return (
-        f'<figure><figcaption>{html.escape(title)}</figcaption>'
+        f"<figure><figcaption>{html.escape(title)}</figcaption>"
         f'<svg role="img" aria-label="{html.escape(title)}" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}">{"".join(rows)}</svg></figure>'
     )
@@ -196,15 +196,19 @@ def render_html(data: ReportData) -> str:
         parts.append("<table><tr><th>source</th><th>page</th><th>stage</th><th>reason</th></tr>")
         for f in data.failures:
             parts.append(
-                "<tr>" + "".join(
+                "<tr>"
+                + "".join(
                     f"<td>{html.escape(str(f[k] or ''))}</td>"
                     for k in ("source", "url", "stage", "reason")
-                ) + "</tr>"
+                )
+                + "</tr>"
             )
         parts.append("</table>")
     else:
         parts.append("<p>No failures in the latest run.</p>")
-    parts.append("<h2>Articles</h2><table><tr><th>title</th><th>published</th><th>figures</th></tr>")
+    parts.append(
+        "<h2>Articles</h2><table><tr><th>title</th><th>published</th><th>figures</th></tr>"
+    )
     for a in data.articles:
         parts.append(
             f"<tr><td><a href='{html.escape(a['url'] or '')}'>{html.escape(a['title'] or a['article_id'])}</a></td>"
@@ -229,15 +233,20 @@ def render_markdown(data: ReportData) -> str:
     if not data.flags:
         lines.append("No open flags.")
     for flag in data.flags:
-        lines.append(f"- **{flag['severity']}** `{flag['check_name']}` ({flag['flag_id']}): {flag['message']}")
+        lines.append(
+            f"- **{flag['severity']}** `{flag['check_name']}` ({flag['flag_id']}): {flag['message']}"
+        )
         for f in flag.get("figures") or []:
             lines.append(f"  > {f.get('sentence') or ''}")
     lines += ["", "## Failures", ""]
-    lines += [f"- {f['source']}: {f['url'] or ''} ({f['stage']}): {f['reason']}" for f in data.failures] or [
-        "None in the latest run."
-    ]
+    lines += [
+        f"- {f['source']}: {f['url'] or ''} ({f['stage']}): {f['reason']}" for f in data.failures
+    ] or ["None in the latest run."]
     lines += ["", "## Articles", "", "| title | published | figures |", "| --- | --- | --- |"]
-    lines += [f"| {a['title'] or a['article_id']} | {a['published'] or ''} | {a['figures']} |" for a in data.articles]
+    lines += [
+        f"| {a['title'] or a['article_id']} | {a['published'] or ''} | {a['figures']} |"
+        for a in data.articles
+    ]
     return "\n".join(lines) + "\n"
 
 

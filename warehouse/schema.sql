@@ -29,6 +29,7 @@ create table if not exists articles (
     parser_version varchar,
     is_current boolean not null default true,
     text varchar not null,
+    extractor_version varchar,
     primary key (article_id, content_hash)
 );
 
@@ -52,6 +53,9 @@ create table if not exists figures (
     sentence varchar,
     sentence_start integer,
     warnings varchar[],
+    precision double,
+    value_low double,
+    value_high double,
     is_current boolean not null default true,
     run_id varchar not null,
     extractor_version varchar,
@@ -60,6 +64,12 @@ create table if not exists figures (
     check (change_direction is null or change_direction in ('up', 'down'))
 );
 
+-- files made by an earlier version of this schema get the newer columns
+alter table articles add column if not exists extractor_version varchar;
+alter table figures add column if not exists precision double;
+alter table figures add column if not exists value_low double;
+alter table figures add column if not exists value_high double;
+
 create table if not exists relations (
     relation_id varchar primary key,
     article_id varchar not null,
@@ -67,6 +77,15 @@ create table if not exists relations (
     from_figure_id varchar not null,
     to_figure_id varchar not null,
     details json
+);
+
+create table if not exists exchange_rates (
+    currency varchar not null,
+    year integer not null,
+    per_usd double not null,
+    published_quote double,
+    checked_against varchar,
+    primary key (currency, year)
 );
 
 create table if not exists flags (
@@ -191,11 +210,28 @@ comment on column figures.change_reference_period is 'Period the change is measu
 comment on column figures.change_base_figure_id is 'The figure this change is a change of, when the sentence states it.';
 comment on column figures.sentence is 'The sentence that holds the figure.';
 comment on column figures.warnings is 'Extractor warnings, e.g. ambiguous_thousands_separator.';
+comment on column figures.precision is 'Unit of the last printed digit ("1.03 million": 10,000; "173,000": 1,000).';
+comment on column figures.value_low is 'Lowest value the printed figure can stand for (rounding, "about"); -inf when open.';
+comment on column figures.value_high is 'Highest value the printed figure can stand for ("over" leaves it open: +inf).';
+comment on column figures.content_hash is 'Content hash of the article version the figure was read from (lineage).';
+comment on column articles.extractor_version is 'Version of the extractor that read this version''s current figures.';
 comment on column figures.is_current is 'False once a newer version of the article replaced this figure.';
 comment on column figures.run_id is 'Run that loaded the figure (lineage).';
 comment on column figures.extractor_version is 'Version of the extractor that read the figure (lineage).';
 
 comment on table relations is 'Typed links between figures: change_of, equivalent_of, share_of, part_of, restates.';
+comment on column relations.relation is 'change_of, equivalent_of, share_of, part_of, restates, target_of or from_to.';
+comment on column relations.from_figure_id is 'The figure the relation starts from (the change, the parenthetical, the share, the part).';
+comment on column relations.to_figure_id is 'The figure it points to (the level, the main figure, the part or whole, the total).';
+comment on column relations.details is 'How the relation was found (the words between the figures) and its role, as JSON.';
+comment on column relations.relation_id is 'Stable id from the relation and its two figures.';
+comment on column relations.article_id is 'Article both figures belong to (restates may also link two articles: the first one).';
+comment on table exchange_rates is 'Yearly average exchange rates (units per US dollar), from warehouse/exchange_rates.csv.';
+comment on column exchange_rates.currency is 'ISO 4217 code.';
+comment on column exchange_rates.year is 'Calendar year of the average.';
+comment on column exchange_rates.per_usd is 'Currency units per US dollar, yearly average.';
+comment on column exchange_rates.published_quote is 'The rate as the source prints it (US dollars per unit for EUR and GBP).';
+comment on column exchange_rates.checked_against is 'Release the row was compared with; empty when entered without it.';
 comment on table flags is 'Findings of the reconciliation checks from the latest check run.';
 comment on column flags.flag_id is 'Stable id from the check and the figures'' article and spans: dismiss once, stays dismissed.';
 comment on column flags.check_name is 'The check that raised the flag (file name in warehouse/checks).';
@@ -208,3 +244,17 @@ comment on table failures is 'Sources and pages that could not be read or parsed
 comment on table fetches is 'Every HTTP fetch attempt, with status, error, size, validators and timing.';
 comment on view facts is 'Current figures with their article''s title, url and publication time.';
 comment on view open_flags is 'Flags not dismissed, with the sentence they are about.';
+
+comment on column articles.source is 'Name of the source (sources.toml entry, folder or file) the article came from.';
+comment on column articles.fetched_at is 'When the page was fetched (UTC), null for local files.';
+comment on column articles.loaded_at is 'When this version was written to the warehouse (UTC).';
+comment on column articles.run_id is 'Run that loaded this version (lineage).';
+comment on column figures.article_id is 'The article the figure was read from (with content_hash: the version).';
+comment on column figures.sentence_start is 'Offset of the sentence in articles.text: start_char - sentence_start indexes the sentence.';
+comment on column flags.run_id is 'Check run that raised the flag most recently.';
+comment on column flags.article_id is 'Article the flag is about (the first one, for flags across articles).';
+comment on column flags.first_seen_run is 'Check run that raised this flag first.';
+comment on column runs.started_at is 'When the run started (UTC).';
+comment on column runs.finished_at is 'When the run finished (UTC); null while running or after a crash.';
+comment on column runs.failures is 'Sources and pages that failed in this run (see failures).';
+comment on column runs.extractor_version is 'Version of the extractor the run used.';
