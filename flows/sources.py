@@ -342,6 +342,8 @@ def source_from_arg(arg: str, *, allow_private: bool = False) -> SourceSpec:
     local = Path(text).expanduser().resolve()
     if local.is_dir():
         return SourceSpec(name=text, kind="folder", location=str(local))
+    if local.is_file() and local.suffix.lower() == ".toml":
+        raise SourcesError(f"{arg}: this is a sources file: pass it with --sources {arg}")
     if local.is_file():
         kind = "jsonl" if local.suffix.lower() in (".jsonl", ".ndjson") else "file"
         return SourceSpec(name=text, kind=kind, location=str(local))

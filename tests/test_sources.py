@@ -177,6 +177,8 @@ def test_source_from_arg_recognises_every_kind(tmp_path: Path) -> None:
     assert source_from_arg("https://x.example/sitemap-news.xml").kind == "sitemap"
     with pytest.raises(SourcesError, match="no such file or folder"):
         source_from_arg(str(tmp_path / "missing"))
+    with pytest.raises(SourcesError, match="pass it with --sources"):
+        source_from_arg(str(FIXTURES / "sources.toml"))
     with pytest.raises(SourcesError, match="only http and https"):
         source_from_arg("ftp://x.example/a")
 
