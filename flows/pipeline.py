@@ -149,7 +149,7 @@ def fetch_source(spec: SourceSpec, fetch_config: Any) -> list[RawDocument | Fail
     """Discover a feed's, sitemap's or list's links and fetch each page (network only)."""
     from flows.remote import fetch_remote_source
 
-    return fetch_remote_source(spec, fetch_config)
+    return fetch_remote_source(spec, fetch_config).items()
 
 
 @task(name="parse-page")
@@ -224,6 +224,8 @@ def _resolve_all(futures: list[PrefectFuture[Any]], tick: Callable[[], None]) ->
 
 def _run_ingest(settings: Settings, task_runner_name: str) -> RunSummary:
     """Body of the ingest flow (runs inside a flow run: tasks are submitted to its runner)."""
+    from flows.remote import fetch_remote_sources, remote_specs
+    from warehouse.fetches import previous_validators, record_fetches
     from warehouse.load import connect, finish_run, record_failures, start_run
 
     logger = get_run_logger()
@@ -233,19 +235,23 @@ def _run_ingest(settings: Settings, task_runner_name: str) -> RunSummary:
     con = connect(db_path, wait_s=settings.wait_s)
     try:
         start_run(con, run_id, task_runner=task_runner_name, extractor_version=extractor_version())
+        validators = previous_validators(con)  # conditional GET: sent back by fetch-page
     finally:
         con.close()
     logger.info("run %s: %d source(s) into %s (%s)", run_id, len(specs), db_path, task_runner_name)
 
     progress = _Progress(settings.progress)
-    read_futures = [
-        (read_local_source if spec.kind in LOCAL_KINDS else fetch_source).submit(
-            spec, *(() if spec.kind in LOCAL_KINDS else (fetch_config,))
-        )
-        for spec in specs
-    ]
-    failures: list[Failure] = []
-    documents: list[RawDocument] = []
+    read_futures = [read_local_source.submit(spec) for spec in specs if spec.kind in LOCAL_KINDS]
+    # one discover-links task per feed/sitemap/list, then one fetch-page task per page
+    remote = fetch_remote_sources(remote_specs(specs), fetch_config, validators, run_id)
+    if remote.fetches:
+        con = connect(db_path, wait_s=settings.wait_s)
+        try:
+            record_fetches(con, run_id, remote.fetches)
+        finally:
+            con.close()
+    failures: list[Failure] = list(remote.failures)
+    documents: list[RawDocument] = list(remote.documents)
     for items in _resolve_all(read_futures, lambda: None):
         for item in items:
             (failures if isinstance(item, Failure) else documents).append(item)
@@ -260,7 +266,8 @@ def _run_ingest(settings: Settings, task_runner_name: str) -> RunSummary:
 
     progress.start("extract", len(articles))
     batch_futures = [extract_figures_task.submit(b) for b in _batches(articles, settings.batch_size)]
-    loaded = figures = unchanged = 0
+    loaded = figures = 0
+    unchanged = len(remote.unchanged)  # pages a 304 or an unchanged hash said are the same
     for future in batch_futures:
         batch = future.result()
         a, f, u = load_batch_task(db_path, run_id, batch, settings.wait_s)
@@ -271,7 +278,7 @@ def _run_ingest(settings: Settings, task_runner_name: str) -> RunSummary:
 
     flags = run_checks_task(db_path, run_id, settings.wait_s)
     serious = [f for f in flags if f.severity in ("warning", "error")]
-    status = "ok" if not failures else ("partial" if articles else "failed")
+    status = "ok" if not failures else ("partial" if articles or remote.unchanged else "failed")
     con = connect(db_path, wait_s=settings.wait_s)
     try:
         record_failures(con, run_id, failures)
