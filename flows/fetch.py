@@ -284,6 +284,7 @@ class Fetcher:
         self._slots: dict[str, threading.BoundedSemaphore] = {}
         self._robots: dict[str, RobotFileParser | str | None] = {}
         self._robots_locks: dict[str, threading.Lock] = {}
+        self._next_start: dict[str, float] = {}  # Crawl-delay: when a host may be asked again
 
     def __enter__(self) -> Self:
         return self
@@ -317,8 +318,7 @@ class Fetcher:
 
     def robots_allows(self, url: str) -> str | None:
         """Return None when robots.txt of the URL's host allows it, else the refusal reason."""
-        parts = urlsplit(url)
-        origin = f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+        origin = self._origin(url)
         with self._lock:
             lock = self._robots_locks.setdefault(origin, threading.Lock())
         with lock:  # one robots.txt request per host, however many threads ask
@@ -354,7 +354,9 @@ class Fetcher:
                 paused = time.monotonic()
                 self._check_url(current, robots=robots)
                 with self._slot(current):
-                    # DNS, robots.txt and waiting for a free slot on a busy host are not this
+                    if robots and self.config.obey_robots:
+                        self._pace(current)
+                    # DNS, robots.txt, a free slot on a busy host and Crawl-delay are not this
                     # page's slowness: the deadline counts the page's own requests only
                     deadline += time.monotonic() - paused
                     response = self._request(current, etag, last_modified, deadline,
@@ -404,6 +406,26 @@ class Fetcher:
             reason = self.robots_allows(url)
             if reason:
                 raise _Refused(reason)
+
+    def _pace(self, url: str) -> None:
+        """Wait until the host's robots.txt Crawl-delay since the last request has passed."""
+        origin = self._origin(url)
+        rules = self._robots.get(origin)
+        if not isinstance(rules, RobotFileParser):
+            return
+        delay = rules.crawl_delay(self.config.user_agent)
+        if not delay:
+            return
+        with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next_start.get(origin, now))
+            self._next_start[origin] = start + min(float(delay), self.config.retry_after_cap_s)
+        time.sleep(start - now)
+
+    @staticmethod
+    def _origin(url: str) -> str:
+        parts = urlsplit(url)
+        return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
 
     def _slot(self, url: str) -> threading.BoundedSemaphore:
         host = (urlsplit(url).hostname or "").lower()

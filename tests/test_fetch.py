@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from itertools import pairwise
 
 import pytest
 from webserver import LAST_MODIFIED, NewsSite, article_html
@@ -361,3 +362,13 @@ def test_connection_refused_is_retried_then_reported(fetcher: Fetcher) -> None:
         direct = no_robots.fetch(f"http://127.0.0.1:{port}/news.html")
     assert direct.attempts == 3 and [a.status for a in direct.history] == [None] * 3
     assert direct.error is not None and direct.error.startswith("connection failed")
+
+
+def test_crawl_delay_spaces_requests_to_a_host(fetcher: Fetcher) -> None:
+    with NewsSite(robots="User-agent: *\nCrawl-delay: 1\n") as polite:
+        for slug in ("budget-2024", "jobs-report", "harbour-traffic"):
+            assert fetcher.fetch(polite.url(f"/news/{slug}.html")).ok
+        starts = sorted(t for path, times in polite.times.items() if path.startswith("/news/")
+                        for t in times)
+    assert len(starts) == 3
+    assert all(later - earlier >= 0.9 for earlier, later in pairwise(starts))
