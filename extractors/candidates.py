@@ -89,24 +89,32 @@ _LIST_MARKER = re.compile(r"(?:^|\n)[ \t]{0,8}\(?$")
 
 
 @lru_cache(maxsize=1)
-def _word_regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _word_regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     data = numbers.tables()
-    plain = list(data["units"]) + list(data["tens"]) + list(data["scales"]) + ["dozen"]
-    alt = "|".join(sorted(plain, key=len, reverse=True))
-    link = r"(?:[\s\u00a0]{1,3}and[\s\u00a0]{1,3}|[\s\u00a0]{1,3}|-)"
-    lead = r"(?:\ban?[\s\u00a0]{1,2}(?=(?:dozen|hundred|thousand|million|billion|trillion)\b))?"
-    words = re.compile(rf"{lead}\b(?:{alt})(?:{link}(?:{alt})){{0,12}}\b", re.IGNORECASE)
-    fracs = "|".join(sorted(data["fractions"], key=len, reverse=True))
-    units = "|".join(list(data["units"])[1:10])
-    fraction = re.compile(rf"\b(?:{units})[-\s\u00a0](?:{fracs})\b", re.IGNORECASE)
-    ords = "|".join(
-        sorted((o for o in data["ordinals"] if o not in ("first", "second")), key=len, reverse=True)
-    )
+    vocab = list(data["units"]) + list(data["tens"]) + list(data["scales"])
+    vocab += list(data["scale_aliases"]) + list(data["fractions"])
+    vocab += ["hundreds", "dozen", "dozens", "and", "a", "an", "point", "minus", "negative", "&"]
+    alt = "|".join(sorted(set(vocab), key=len, reverse=True))
+    token = rf"(?:\b(?i:{alt})\b|&|\d{{1,3}}(?:,\d{{3}}){{1,6}}(?:\.\d{{1,9}})?|\d{{1,15}}(?:\.\d{{1,9}})?)"
+    sep = r"(?:[\s\u00a0]{1,3}[-—–]?[\s\u00a0]{0,3}|[-—–][\s\u00a0]{0,3})"
+    run = re.compile(rf"(?<![\w.,]){token}(?:{sep}{token}){{0,24}}(?![\w])")
+    ords = "|".join(sorted(data["ordinals"], key=len, reverse=True))
     tens = "|".join(data["tens"])
-    ordinal = re.compile(rf"\b(?:(?:{tens})-)?(?:{ords})\b", re.IGNORECASE)
+    ordinal = re.compile(rf"\b(?i:(?:(?:{tens})[\s\u00a0\-—–]?)?(?:{ords}))\b")
     mults = "|".join(list(data["multipliers"]) + list(data["fold"]))
     multiplier = re.compile(rf"\b(?:{mults})\b", re.IGNORECASE)
-    return words, fraction, ordinal, multiplier
+    return run, ordinal, multiplier
+
+
+_RUN_TOKEN = re.compile(r"&|[^\s\u00a0\-—–]{1,40}")
+_WORDY = frozenset(("unit", "tens", "hundred", "dozen", "frac", "point", "a", "minus", "negative"))
+_NOT_ONE = re.compile(
+    r"(?i)[\s\u00a0]{1,3}(?:of|another|'s|’s|who|that|which|by|day|thing|way|side|hand|point)\b|-"
+)
+_NOT_ONE_BEFORE = re.compile(
+    r"(?i)\b(?:no|any|every|each|the|this|that|which|some|no-?one|little|only\s+the|such)"
+    r"[\s\u00a0]{1,3}$"
+)
 
 
 _SCALE = re.compile(
@@ -216,9 +224,10 @@ def _attach_suffix(text: str, cand: Candidate, value: Decimal) -> None:
         and unit.kind == "measure"
         and unit.unit in _DURATIONS
         and unit.start > pos
-        and (text[unit.start - 1] == "-" and not text[unit.end : unit.end + 4].startswith("-old"))
+        and text[unit.start - 1] == "-"
+        and unit.surface[:1].isupper()
     ):
-        cand.kind = "skip"  # "five-year plan", "10-year bond": an adjective, not a figure
+        cand.kind = "skip"  # "Five-Year Plan": part of a name, not a figure
         return
     if unit:
         cand.unit, cand.kind, pos = unit.unit, unit.kind, unit.end
@@ -313,46 +322,16 @@ def _is_score_or_span(text: str, cand: Candidate) -> bool:
 
 
 def _word_candidates(text: str, masked: list[tuple[int, int]]) -> list[Candidate]:
-    words, fraction, ordinal, multiplier = _word_regexes()
+    run, ordinal, multiplier = _word_regexes()
     out: list[Candidate] = []
-    for match in fraction.finditer(text):
-        ratio = numbers.fraction_value(match.group(0))
-        if ratio is not None:
-            out.append(
-                Candidate(
-                    match.start(),
-                    match.end(),
-                    ratio,
-                    None,
-                    "ratio",
-                    match.start(),
-                    match.end(),
-                    words=True,
-                    integer=False,
-                )
-            )
-    for match in words.finditer(text):
-        cand = _number_words(text, match)
+    for match in run.finditer(text):
+        out.extend(_phrases(text, match.start(), match.group(0)))
+    for match in ordinal.finditer(text):
+        cand = _word_ordinal(text, match)
         if cand is not None:
             out.append(cand)
-    for match in ordinal.finditer(text):
-        if not re.match(r"[\s\u00a0]{1,2}(?:quarter|half)\b", text[match.end() : match.end() + 10]):
-            value = numbers.ordinal_value(match.group(0))
-            if value is not None:
-                out.append(
-                    Candidate(
-                        match.start(),
-                        match.end(),
-                        float(value),
-                        None,
-                        "ordinal",
-                        match.start(),
-                        match.end(),
-                        words=True,
-                    )
-                )
+    data = numbers.tables()
     for match in multiplier.finditer(text):
-        data = numbers.tables()
         key = match.group(0).lower()
         factor = data["multipliers"].get(key, data["fold"].get(key))
         out.append(
@@ -370,35 +349,97 @@ def _word_candidates(text: str, masked: list[tuple[int, int]]) -> list[Candidate
     return [c for c in out if not _inside(masked, c.num_start)]
 
 
-def _number_words(text: str, match: re.Match[str]) -> Candidate | None:
-    phrase = match.group(0)
-    trimmed = re.sub(r"(?i)[\s\u00a0\-]+and$", "", phrase)
-    value = numbers.words_to_number(trimmed)
-    if value is None:
+def _phrases(text: str, offset: int, run_text: str) -> list[Candidate]:
+    """Return the number phrases of one run of number-like tokens ("two hundred and five")."""
+    spans, tokens = [], []
+    for tok in _RUN_TOKEN.finditer(run_text):
+        kind = numbers.classify_word(tok.group(0))
+        if kind is None:
+            return []
+        spans.append((offset + tok.start(), offset + tok.end()))
+        tokens.append(kind)
+    out: list[Candidate] = []
+    i = 0
+    while i < len(tokens):
+        found = numbers.parse_phrase(tokens, i)
+        used = found[1] if found else 0
+        if found is None or used == 0:
+            i += 1
+            continue
+        kinds = {t[0] for t in tokens[i : i + used]}
+        if kinds & _WORDY:
+            cand = _phrase_candidate(text, spans[i][0], spans[i + used - 1][1], found[0], kinds)
+            if cand is not None:
+                out.append(cand)
+        i += used
+    return out
+
+
+def _phrase_candidate(
+    text: str, start: int, end: int, value: Decimal, kinds: set[str]
+) -> Candidate | None:
+    lowered = text[start:end].lower()
+    if kinds <= {"scale", "hundred", "dozen", "a"} and not lowered.startswith(("a ", "an ")):
+        return None  # "hundreds of", "millions": vague, not figures
+    if lowered == "one" and not _lone_one_is_figure(text, start, end):
         return None
-    start, end = match.start(), match.start() + len(trimmed)
-    lowered = trimmed.lower()
-    if lowered in (
-        "one",
-        "a",
-        "an",
-        "zero",
-        "hundred",
-        "thousand",
-        "million",
-        "billion",
-        "trillion",
-        "dozen",
-    ):
-        after = unit_after(text, end)
-        if lowered != "dozen" and after is None:
-            return None
-        if lowered == "dozen" and text[max(0, start - 2) : start].lower() != "a ":
-            return None
-    cand = Candidate(start, end, 0.0, None, "count", start, end, words=True)
+    fraction = "frac" in kinds and abs(value) < 1
+    if fraction and lowered.startswith(("a ", "an ")):
+        after = text[end : end + 4].lower()
+        if after.strip() and not re.match(r"[\s\u00a0]{1,2}of\b|[\s\u00a0]*[.,;:!?)]", after):
+            return None  # "a third term": an ordinal, not a third
+    cand = Candidate(
+        start,
+        end,
+        0.0,
+        None,
+        "ratio" if fraction else "count",
+        start,
+        end,
+        words=True,
+        integer=value == value.to_integral_value(),
+    )
+    if "minus" in kinds or "negative" in kinds:
+        cand.num_start = start  # the sign word is part of the number
     _attach_prefix(text, cand)
     _attach_suffix(text, cand, value)
     return None if cand.kind == "skip" else cand
+
+
+def _lone_one_is_figure(text: str, start: int, end: int) -> bool:
+    """Return False for the pronoun "one" ("one of the", "no one", "the one who")."""
+    if unit_after(text, end) is not None:
+        return True
+    if _NOT_ONE.match(text, end, min(len(text), end + 12)):
+        return False
+    return not _NOT_ONE_BEFORE.search(text, max(0, start - 16), start)
+
+
+def _word_ordinal(text: str, match: re.Match[str]) -> Candidate | None:
+    word = match.group(0)
+    low = word.lower()
+    after = text[match.end() : match.end() + 12]
+    if re.match(r"[\s\u00a0]{1,2}(?:quarter|half)\b", after, re.IGNORECASE):
+        return None  # "third quarter": a period name
+    if low in ("first", "second"):
+        before = text[max(0, match.start() - 8) : match.start()].lower()
+        if low == "second" and re.match(r"s\b|[\s\u00a0]{0,2}(?:\)|$)", after):
+            return None
+        if re.search(r"\b(?:at|a)[\s\u00a0]{1,2}$", before) or after.startswith(","):
+            return None
+    value = numbers.ordinal_value(re.sub(r"[\s\u00a0—–]", "-", word))
+    if value is None:
+        return None
+    return Candidate(
+        match.start(),
+        match.end(),
+        float(value),
+        None,
+        "ordinal",
+        match.start(),
+        match.end(),
+        words=True,
+    )
 
 
 def _drop_overlaps(found: list[Candidate]) -> list[Candidate]:

@@ -184,3 +184,229 @@ def scaled(value: Decimal, scale: int | None) -> float:
     (1320000000.0, 96.77)
     """
     return to_float(value * scale) if scale else to_float(value)
+
+
+# --- number phrases: a small greedy parser over word and digit tokens -----------------------
+
+WordToken = tuple[str, str, Decimal]  # (kind, lowered text, value)
+
+
+def classify_word(word: str) -> WordToken | None:
+    """Return the token kind of one word of a number phrase, or None when it is not one.
+
+    >>> classify_word("twenty"), classify_word("Million")[0], classify_word("thirds")[0]
+    (('tens', 'twenty', Decimal('20')), 'scale', 'frac')
+    """
+    data = tables()
+    low = word.lower()
+    parsed = parse_digits(low) if low[:1].isdigit() else None
+    if parsed is not None:
+        return "digit", low, parsed[0]
+    if low in data["units"]:
+        return "unit", low, Decimal(data["units"][low])
+    if low in data["tens"]:
+        return "tens", low, Decimal(data["tens"][low])
+    if low == "hundred" or low == "hundreds":
+        return "hundred", low, Decimal(100)
+    if low in data["scales"] or low in data["scale_aliases"]:
+        return "scale", low, Decimal(data["scales"].get(low, data["scale_aliases"].get(low)))
+    if low in ("dozen", "dozens"):
+        return "dozen", low, Decimal(12)
+    if low in data["fractions"]:
+        return "frac", low, Decimal(data["fractions"][low])
+    if low in ("and", "a", "an", "point", "minus", "negative", "-", "—", "–", "&"):
+        return low if low not in ("—", "–") else "-", low, Decimal(0)
+    return None
+
+
+def parse_phrase(tokens: list[WordToken], start: int = 0) -> tuple[Decimal, int] | None:
+    """Return (value, tokens used) of the number phrase at ``tokens[start]``, or None.
+
+    >>> def run(text):
+    ...     toks = [classify_word(w) for w in text.split()]
+    ...     found = parse_phrase(toks)
+    ...     return None if found is None else (float(found[0]), found[1])
+    >>> run("two hundred and fifty thousand"), run("twenty five thirty six")
+    ((250000.0, 5), (25.0, 2))
+    >>> run("five and a half million"), run("3 million and a half")
+    ((5500000.0, 5), (3500000.0, 5))
+    >>> run("two point two million"), run("minus ten"), run("two thirds")
+    ((2200000.0, 4), (-10.0, 2), (0.6666666666666666, 2))
+    >>> run("one and two"), run("hundred and five twenty two")
+    ((1.0, 1), (105.0, 3))
+    >>> run("half a dozen"), run("three lakh crore"), run("one hundred and three quarters")
+    ((6.0, 3), (3000000000000.0, 3), (100.75, 5))
+    >>> run("a quarter million"), run("three quarters billion"), run("a fifth")
+    ((250000.0, 3), (750000000.0, 3), (0.2, 2))
+    """
+    state = _PhraseState()
+    i = start
+    if i < len(tokens) and tokens[i][0] in ("minus", "negative"):
+        state.sign, i = Decimal(-1), i + 1
+    while i < len(tokens):
+        used = state.feed(tokens, i)
+        if used == 0:
+            break
+        i += used
+    if state.consumed == 0:
+        return None
+    return state.value(), i - start if state.consumed else 0
+
+
+class _PhraseState:
+    """Accumulator for ``parse_phrase``: total, current group and the last token kind."""
+
+    def __init__(self) -> None:
+        self.sign = Decimal(1)
+        self.total = Decimal(0)
+        self.current = Decimal(0)
+        self.last: str | None = None
+        self.last_scale = Decimal(0)
+        self.consumed = 0
+        self.fraction = Decimal(0)
+        self.done = False
+
+    def value(self) -> Decimal:
+        return self.sign * (self.total + self.current + self.fraction)
+
+    def _take(self, kind: str, count: int = 1) -> int:
+        self.last, self.consumed = kind, self.consumed + count
+        return count
+
+    def feed(self, toks: list[WordToken], i: int) -> int:
+        if self.done:
+            return 0
+        kind, _, value = toks[i]
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if kind in ("unit", "digit"):
+            return self._number(kind, value)
+        if kind == "tens":
+            if self.last in ("unit", "tens", "digit") or self.current % 100:
+                return 0
+            self.current += value
+            return self._take(kind)
+        if kind == "hundred":
+            if self.last == "hundred":
+                return 0
+            self.current = (self.current or Decimal(1)) * 100
+            return self._take(kind)
+        if kind == "scale":
+            return self._scale(value)
+        if kind == "dozen":
+            self.current = (self.current or Decimal(1)) * 12
+            return self._take(kind)
+        if kind == "frac":
+            return self._fraction(value, nxt)
+        if kind in ("a", "an"):
+            return self._article(toks, i)
+        if kind in ("and", "&"):
+            return self._and(toks, i)
+        if kind == "point":
+            return self._point(toks, i)
+        if kind == "-" and self.last == "tens" and nxt and nxt[0] == "unit" and nxt[2] < 10:
+            return self._take("dash")
+        return 0
+
+    def _number(self, kind: str, value: Decimal) -> int:
+        if self.last in ("unit", "digit"):
+            return 0
+        if self.last in ("tens", "dash"):
+            if kind == "digit" or value >= 10 or self.current % 10:
+                return 0
+        elif self.last == "hundred" and self.current % 100 == 0 and value >= 100:
+            return 0
+        if kind == "digit" and self.last not in (None, "and") and value >= 100:
+            return 0
+        self.current += value
+        return self._take("digit" if kind == "digit" else "unit")
+
+    def _scale(self, value: Decimal) -> int:
+        if self.last == "scale" and value > self.last_scale:
+            self.total = (self.total + self.current) * value
+            self.current, self.last_scale = Decimal(0), value
+            return self._take("scale")
+        if self.last_scale and value >= self.last_scale:
+            return 0
+        self.total += (self.current or Decimal(1)) * value
+        self.current, self.last_scale = Decimal(0), value
+        return self._take("scale")
+
+    def _fraction(self, denominator: Decimal, nxt: WordToken | None) -> int:
+        scaled_next = nxt is not None and nxt[0] in ("a", "an", "scale", "dozen", "hundred")
+        if self.last in (None, "a") and not self.current and scaled_next:
+            self.current = 1 / denominator  # "half a dozen", "quarter million"
+            return self._take("half")
+        if self.last in ("unit", "tens", "digit") and self.current and self.current < 100:
+            whole = self.current
+            self.current = Decimal(0)
+            if scaled_next and nxt is not None and nxt[0] == "scale":
+                self.current = whole / denominator  # "three quarters billion"
+                return self._take("half")
+            self.fraction += whole / denominator
+            self.done = True
+            return self._take("frac")
+        return 0
+
+    def _article(self, toks: list[WordToken], i: int) -> int:
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if nxt is None or self.last not in (None, "and", "half"):
+            return 0
+        if nxt[0] in ("hundred", "scale", "dozen"):
+            if self.last == "half":
+                return self._take("half")
+            self.current = Decimal(1) if self.last is None else self.current
+            return self._take("a")
+        if nxt[0] == "frac" and i + 2 < len(toks) and toks[i + 2][0] == "scale":
+            return self._take("a")  # "a quarter million"
+        if nxt[0] == "frac" and self.last is None:
+            self.fraction += 1 / nxt[2]
+            self.done = True
+            return self._take("frac", 2)
+        return 0
+
+    def _and(self, toks: list[WordToken], i: int) -> int:
+        rest = toks[i + 1 : i + 3]
+        if not rest or self.last not in ("hundred", "scale", "unit", "tens", "digit"):
+            return 0
+        if rest[0][0] in ("a", "an", "unit") and len(rest) > 1 and rest[1][0] == "frac":
+            if rest[0][0] == "unit" and rest[0][2] >= rest[1][2]:
+                return 0
+            numerator = Decimal(1) if rest[0][0] in ("a", "an") else rest[0][2]
+            part = numerator / rest[1][2]
+            if self.last == "scale" and not self.current:
+                self.total += part * self.last_scale
+            else:
+                self.fraction += part
+            if i + 3 < len(toks) and toks[i + 3][0] == "scale" and self.last != "scale":
+                scale = toks[i + 3][2]
+                self.total += (self.current + self.fraction) * scale
+                self.current, self.fraction, self.last_scale = Decimal(0), Decimal(0), scale
+                self.done = True
+                return self._take("scale", 4)
+            self.done = True
+            return self._take("frac", 3)
+        if self.last in ("hundred", "scale") and rest[0][0] in ("unit", "tens", "digit"):
+            if self.last == "scale" or rest[0][2] < 100:
+                return self._take("and")
+        return 0
+
+    def _point(self, toks: list[WordToken], i: int) -> int:
+        if self.last not in ("unit", "tens", "digit") or self.total:
+            return 0
+        digits, j = "", i + 1
+        while j < len(toks) and toks[j][0] in ("unit", "digit") and toks[j][2] < 10:
+            digits += str(int(toks[j][2]))
+            j += 1
+        if not digits and j < len(toks) and toks[j][0] in ("tens", "digit"):
+            whole = toks[j][2]
+            j += 1
+            if toks[j : j + 1] and toks[j][0] == "-":
+                j += 1
+            if toks[j : j + 1] and toks[j][0] == "unit" and toks[j][2] < 10:
+                whole += toks[j][2]
+                j += 1
+            digits = str(whole).replace(".", "")
+        if not digits:
+            return 0
+        self.current += Decimal("0." + digits)
+        return self._take("digit", j - i)
