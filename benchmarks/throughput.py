@@ -1,0 +1,200 @@
+"""Words per second of ``newsfacts extract --batch`` and of quantulum3 on the same news bodies.
+
+Run from the repository root::
+
+    python -m benchmarks.throughput               # bodies of ../shared/html_bench/ground_truth.jsonl
+    python -m benchmarks.throughput --repeat 3    # best of 3 runs each
+    python -m benchmarks.throughput --json out.json
+
+Each extractor runs in its own child process (measured by a small wrapper process, so that the
+peak resident memory, ``ru_maxrss`` of the wrapper's children, belongs to that run alone). The
+wall time includes start-up (imports, loading the spaCy model); a run over an empty input
+measures that start-up, and the table also gives the rate without it. When the ``newsfacts``
+command has no ``extract --batch`` yet, ours runs through the Python API ``extract_many`` instead,
+and the output says so. Timings on a shared 2-core machine are noisy: compare within one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT.parent / "shared" / "html_bench" / "ground_truth.jsonl"
+
+# Runs the command in argv[1:] with stdout discarded; prints its wall time and peak memory.
+_WRAPPER = """
+import json, resource, subprocess, sys, time
+began = time.perf_counter()
+done = subprocess.run(sys.argv[1:], check=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+seconds = time.perf_counter() - began
+peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"seconds": seconds, "peak_kib": peak_kib, "code": done.returncode,
+                  "stderr": done.stderr[-2000:]}))
+"""
+
+# Our Python API over a batch file, used when the CLI has no `extract --batch`.
+_OURS_API = """
+import json, sys
+from datetime import date
+from extractors import extract_many
+rows = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8") if line.strip()]
+items = ((r["text"], date.fromisoformat(r["published"]) if r.get("published") else None)
+         for r in rows)
+for row, figures in zip(rows, extract_many(items)):
+    print(json.dumps({"id": row["id"], "figures": [f.to_dict() for f in figures]}))
+"""
+
+_QUANTULUM3 = """
+import json, sys, warnings
+warnings.simplefilter("ignore")
+from quantulum3 import parser
+for line in open(sys.argv[1], encoding="utf-8"):
+    if line.strip():
+        row = json.loads(line)
+        quantities = parser.parse(row["text"])
+        print(json.dumps({"id": row["id"], "figures": [q.surface for q in quantities]}))
+"""
+
+
+def load_bodies(path: Path = BENCH) -> list[dict[str, Any]]:
+    """Return the benchmark documents as batch rows {"id", "text", "published"}."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            doc = json.loads(line)
+            rows.append({"id": doc["id"], "text": doc["body"], "published": None})
+    return rows
+
+
+def cli_has_batch() -> str | None:
+    """Return the path of a ``newsfacts`` command that has ``extract --batch``, or None."""
+    exe = shutil.which("newsfacts") or str(Path(sys.executable).with_name("newsfacts"))
+    if not Path(exe).exists():
+        return None
+    try:
+        done = subprocess.run(
+            [exe, "extract", "--help"], capture_output=True, text=True, timeout=120, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return exe if done.returncode == 0 and "--batch" in done.stdout else None
+
+
+def measure(command: list[str]) -> dict[str, Any]:
+    """Run ``command`` under the wrapper; return seconds, peak memory (KiB) and exit code."""
+    done = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, *command],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"wrapper failed: {done.stderr[-2000:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    if result["code"] != 0:
+        raise RuntimeError(f"{command[:3]} exited {result['code']}: {result['stderr']}")
+    return result
+
+
+def run(rows: Sequence[dict[str, Any]], repeat: int = 1) -> dict[str, Any]:
+    """Measure ours and quantulum3 over ``rows``; return a JSON-ready report."""
+    words = sum(len(r["text"].split()) for r in rows)
+    exe = cli_has_batch()
+    with tempfile.TemporaryDirectory(prefix="newsfacts-throughput-") as tmp:
+        batch, empty = Path(tmp) / "batch.jsonl", Path(tmp) / "empty.jsonl"
+        batch.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        empty.write_text("", encoding="utf-8")
+        if exe:
+            ours_cmd, ours_how = [exe, "extract", "--batch"], "newsfacts extract --batch"
+        else:
+            ours_cmd = [sys.executable, "-c", _OURS_API]
+            ours_how = "Python API extract_many (the CLI has no `extract --batch` yet)"
+        commands = {
+            "ours": ours_cmd,
+            "quantulum3": [sys.executable, "-c", _QUANTULUM3],
+        }
+        report: dict[str, Any] = {
+            "documents": len(rows),
+            "words": words,
+            "ours_via": ours_how,
+            "runs": repeat,
+        }
+        for name, command in commands.items():
+            startup = min(measure([*command, str(empty)])["seconds"] for _ in range(repeat))
+            runs = [measure([*command, str(batch)]) for _ in range(repeat)]
+            best = min(runs, key=lambda r: r["seconds"])
+            report[name] = {
+                "seconds": round(best["seconds"], 2),
+                "startup_seconds": round(startup, 2),
+                "words_per_second": round(words / best["seconds"]),
+                "words_per_second_after_startup": round(
+                    words / max(best["seconds"] - startup, 1e-9)
+                ),
+                "peak_memory_mib": round(max(r["peak_kib"] for r in runs) / 1024, 1),
+            }
+    ours, peer = report["ours"], report["quantulum3"]
+    report["ratio"] = round(ours["words_per_second"] / peer["words_per_second"], 2)
+    report["ratio_after_startup"] = round(
+        ours["words_per_second_after_startup"] / peer["words_per_second_after_startup"], 2
+    )
+    return report
+
+
+def format_report(report: dict[str, Any]) -> str:
+    """Return the report as a Markdown table with a one-line header."""
+    header = (
+        f"{report['documents']} documents, {report['words']:,} words; ours via "
+        f"{report['ours_via']}; best of {report['runs']} run(s)"
+    )
+    lines = [
+        header,
+        "",
+        "| extractor | seconds | start-up s | words/s | words/s after start-up | peak MiB |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for name in ("ours", "quantulum3"):
+        r = report[name]
+        lines.append(
+            f"| {name} | {r['seconds']} | {r['startup_seconds']} | {r['words_per_second']:,} "
+            f"| {r['words_per_second_after_startup']:,} | {r['peak_memory_mib']} |"
+        )
+    lines.append("")
+    lines.append(
+        f"ratio ours / quantulum3: {report['ratio']} "
+        f"(after start-up: {report['ratio_after_startup']}; target >= 5)"
+    )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the throughput benchmark from the command line; return the exit code."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--bench", type=Path, default=BENCH, help="ground_truth.jsonl")
+    parser.add_argument("--repeat", type=int, default=1, help="best of N runs")
+    parser.add_argument("--limit", type=int, help="only the first N documents")
+    parser.add_argument("--json", type=Path, help="write the report as JSON here")
+    args = parser.parse_args(argv)
+    if not args.bench.is_file():
+        print(f"benchmark texts not found at {args.bench}: nothing to measure")
+        return 0
+    rows = load_bodies(args.bench)[: args.limit]
+    report = run(rows, max(1, args.repeat))
+    print(format_report(report))
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
