@@ -20,6 +20,7 @@ import trafilatura
 from bs4 import BeautifulSoup, SoupStrainer, Tag
 from charset_normalizer import from_bytes
 from lxml.etree import _Element
+from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from extractors.records import Table
@@ -252,6 +253,78 @@ def _body_text(body: _Element | None, title: str | None, description: str | None
     return _clean_text(xmltotxt(body, include_formatting=False), title)
 
 
+def _branch(element: _Element, ancestor: _Element) -> _Element:
+    """Return the child of ancestor that holds element."""
+    while (parent := element.getparent()) is not None and parent is not ancestor:
+        element = parent
+    return element
+
+
+def _text_between(ancestor: _Element, first: _Element, second: _Element) -> int:
+    """Return how many characters of text lie between two children of ancestor."""
+    kids = [k for k in ancestor if isinstance(k.tag, str)]
+    lo, hi = sorted((kids.index(first), kids.index(second)))
+    return sum(len(k.text_content().strip()) for k in kids[lo + 1 : hi])
+
+
+def _article_container(tree: _Element, paragraphs: list[str]) -> _Element | None:
+    """Return the classed element that holds every extracted <p>, or None."""
+    wanted = {_normalise(p) for p in paragraphs}
+    matched = [
+        el
+        for el in tree.iter("p")
+        if len(el.text_content().split()) >= 5 and _normalise(el.text_content()) in wanted
+    ]
+    if not matched:
+        return None
+    others = [set(m.iterancestors()) for m in matched[1:]]
+    container = next((a for a in matched[0].iterancestors() if all(a in o for o in others)), None)
+    while container is not None and not container.get("class"):
+        container = container.getparent()
+    if container is None or container.tag in ("body", "html"):
+        return None
+    return container
+
+
+def _continuation_chunks(html: str, text: str) -> str:
+    """Return text with the article's other chunks added, when the page splits the body.
+
+    Some sites cut the article body into sibling containers of the same class with ads in
+    between (Wired: two html_bench pages where trafilatura keeps 35-45% of the body). A chunk
+    is added only if it has that exact tag and class, sits within 4 levels of the extracted
+    container with at most 150 characters of text between them, and holds 400+ characters of
+    prose (2+ paragraphs of 15+ words): "About us" boxes and teasers fail these tests.
+    """
+    paragraphs = text.split("\n\n")
+    try:
+        tree = load_html(html)
+    except Exception:  # the text we have stays valid; the page just has no usable tree
+        logger.debug("lxml could not parse the page", exc_info=True)
+        return text
+    container = _article_container(tree, paragraphs) if tree is not None else None
+    if container is None:
+        return text
+    seen = {_normalise(p) for p in paragraphs}
+    lineage = list(container.iterancestors())
+    order = {el: i for i, el in enumerate(container.getroottree().iter())}
+    before: list[str] = []
+    after: list[str] = []
+    for chunk in container.getroottree().iter(container.tag):
+        if chunk is container or chunk.get("class") != container.get("class"):
+            continue
+        common = next((a for a in list(chunk.iterancestors())[:4] if a in lineage), None)
+        if common is None or chunk in lineage or container in set(chunk.iterancestors()):
+            continue
+        if _text_between(common, _branch(container, common), _branch(chunk, common)) > 150:
+            continue
+        new = [" ".join(p.text_content().split()) for p in chunk.iter("p")]
+        new = [p for p in new if p and _normalise(p) not in seen]
+        if sum(map(len, new)) < 400 or sum(len(p.split()) >= 15 for p in new) < 2:
+            continue
+        (before if order[chunk] < order[container] else after).extend(new)
+    return "\n\n".join(before + paragraphs + after) if before or after else text
+
+
 def _extract_text(html: str, title: str | None, description: str | None) -> str:
     """Return the main text: trafilatura's fast mode, its full mode when that looks like a menu.
 
@@ -262,8 +335,8 @@ def _extract_text(html: str, title: str | None, description: str | None) -> str:
     if _prose_share(text) < _MIN_PROSE_SHARE:
         fallback = _body_text(_main_body(html, fast=False), title, description)
         if _prose_share(fallback) > _prose_share(text):
-            return fallback
-    return text
+            text = fallback
+    return _continuation_chunks(html, text) if text else text
 
 
 # ---------------------------------------------------------------- metadata
