@@ -20,6 +20,7 @@ from extractors import numbers
 from extractors.units import (
     UnitMatch,
     currency_before,
+    glued_prefix_regex,
     is_ambiguous_currency,
     lexicon,
     unit_after,
@@ -78,8 +79,14 @@ _ORDINAL_TAIL = r"(?:st|nd|rd|th)"
 _NUMBER = re.compile(
     rf"""
     (?P<ord>(?<![\w.])\d{{1,4}}{_ORDINAL_TAIL}\b)
-    |(?P<digits>(?<![\w])(?:\d{{1,3}}(?:,\d{{3}}){{1,12}}(?:\.\d{{1,12}})?(?![\d,])
+    |(?P<sci>(?<![\w.,])\d{{1,4}}(?:\.\d{{1,12}})?(?:[eE][-+−]?\d{{1,3}}
+        |[\s\u00a0]?[×xX*][\s\u00a0]?10\^?[-+−]?\d{{1,3}})(?![\d.]))
+    |(?P<frac>(?<![\w.,/])(?:\d{{1,3}}[\s\u00a0]{{1,2}})?\d{{1,3}}/\d{{1,3}}(?![\d/]))
+    |(?P<vulgar>(?<![\w.,])\d{{0,3}}[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞])
+    |(?P<digits>(?<![\d_])(?<![\d.,][.,])(?:\d{{1,3}}(?:,\d{{3}}){{1,12}}(?:\.\d{{1,12}})?(?![\d,])
+        |\d{{1,2}}(?:,\d{{2}}){{1,6}},\d{{3}}(?:\.\d{{1,12}})?(?![\d,])
         |\d{{1,3}}(?:\.\d{{3}}){{2,12}}(?![\d.])
+        |\d{{1,3}}(?:[\u00a0\u202f ]\d{{3}}){{1,6}}(?:\.\d{{1,12}})?(?![\d/])
         |\d{{1,{MAX_DIGITS}}}(?:\.\d{{1,12}})?(?!\d)
         |\.\d{{1,12}}))
     """,
@@ -118,9 +125,9 @@ _NOT_ONE_BEFORE = re.compile(
 
 
 _SCALE = re.compile(
-    r"(?P<glued>bn|mn|mln|tn|trn|k|K|m|M|b|B)(?![A-Za-z0-9])"
+    r"(?P<glued>bn|mn|mln|bln|tln|tn|trn|mil|MM|k|K|m|M|b|B)(?![A-Za-z0-9])"
     r"|(?P<gap>[\s\u00a0]{1,2}|-)(?P<word>(?i:thousand|million|billion|trillion|lakhs?|crores?"
-    r"|hundred|bn|mn|mln|tn))(?![A-Za-z])"
+    r"|hundred|bn|mn|mln|tn|bln|tln|lacs?|lkhs?|cr|koti|mil))(?![A-Za-z])"
 )
 _MULTIPLIER_SUFFIX = re.compile(
     r"(?:[\s\u00a0]{1,2}times|[\s\u00a0]?x|-?fold)(?![A-Za-z0-9])", re.IGNORECASE
@@ -140,7 +147,7 @@ def find_candidates(text: str) -> list[Candidate]:
     masked = _mask_spans(text)
     found: list[Candidate] = []
     for match in _NUMBER.finditer(text):
-        if _inside(masked, match.start()):
+        if _inside(masked, match.start()) and not match.group("sci"):
             continue
         cand = _ordinal(match) if match.group("ord") else _digits(text, match)
         if cand is not None:
@@ -151,7 +158,12 @@ def find_candidates(text: str) -> list[Candidate]:
 
 
 def _mask_spans(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _MASKS.finditer(text)]
+    glued = glued_prefix_regex()
+    return [
+        (m.start(), m.end())
+        for m in _MASKS.finditer(text)
+        if not glued.match(text, m.start(), min(m.end(), m.start() + 8))
+    ]
 
 
 def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
@@ -177,8 +189,15 @@ def _ordinal(match: re.Match[str]) -> Candidate | None:
 
 def _digits(text: str, match: re.Match[str]) -> Candidate | None:
     surface = match.group(0)
-    parsed = numbers.parse_digits(surface if surface[0] != "." else "0" + surface)
+    if match.group("sci") or match.group("frac") or match.group("vulgar"):
+        parsed = numbers.parse_special(surface)
+        if parsed is None or (match.group("frac") and not _fraction_ok(text, match)):
+            return None
+    else:
+        parsed = numbers.parse_digits(surface if surface[0] != "." else "0" + surface)
     if parsed is None:
+        return None
+    if match.start() > 0 and text[match.start() - 1].isalpha() and not _glued_currency(text, match):
         return None
     value, warnings = parsed
     start, end = match.start(), match.end()
@@ -189,6 +208,29 @@ def _digits(text: str, match: re.Match[str]) -> Candidate | None:
     if cand.kind == "skip" or _is_not_figure(text, cand, surface):
         return None
     return cand
+
+
+def _glued_currency(text: str, match: re.Match[str]) -> bool:
+    prefix = currency_before(text, match.start())
+    return prefix is not None and prefix[0] >= match.start() - 4
+
+
+_GOOD_DENOMINATORS = frozenset((2, 3, 4, 5, 6, 8, 10, 16, 32, 64, 100))
+
+
+def _fraction_ok(text: str, match: re.Match[str]) -> bool:
+    """Return True for "1/4 inch", "2 1/2", "3/4 of": not "24/7" or "9/11"."""
+    head, _, tail = match.group(0).rpartition("/")
+    numerator = int(head.split()[-1])
+    denominator = int(tail)
+    if denominator == 0 or numerator >= denominator:
+        return False
+    after = text[match.end() : match.end() + 8]
+    return (
+        denominator in _GOOD_DENOMINATORS
+        or bool(unit_after(text, match.end()))
+        or (bool(re.match(r"[\s\u00a0]{1,2}of\b", after)))
+    )
 
 
 def _attach_prefix(text: str, cand: Candidate) -> None:
@@ -423,10 +465,13 @@ def _word_ordinal(text: str, match: re.Match[str]) -> Candidate | None:
         return None  # "third quarter": a period name
     if low in ("first", "second"):
         before = text[max(0, match.start() - 8) : match.start()].lower()
-        if low == "second" and re.match(r"s\b|[\s\u00a0]{0,2}(?:\)|$)", after):
+        if low == "second" and re.match(r"s\b", after):
             return None
         if re.search(r"\b(?:at|a)[\s\u00a0]{1,2}$", before) or after.startswith(","):
             return None
+    tens = re.match(r"(?i)(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?=[a-z])", word)
+    if tens:
+        word = tens.group(1) + "-" + word[tens.end() :]
     value = numbers.ordinal_value(re.sub(r"[\s\u00a0—–]", "-", word))
     if value is None:
         return None

@@ -20,6 +20,7 @@ DOT_SEPARATOR = "dot_thousands_separator"
 _COMMA_GROUPS = re.compile(r"\d{1,3}(?:,\d{3}){1,12}(?:\.\d{1,20})?")
 _DOT_GROUPS = re.compile(r"\d{1,3}(?:\.\d{3}){2,12}")
 _ONE_DOT_GROUP = re.compile(r"[1-9]\d{0,2}\.\d{3}")
+_INDIAN_GROUPS = re.compile(r"\d{1,2}(?:,\d{2}){1,6},\d{3}(?:\.\d{1,20})?")
 _SPACE_GROUPS = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3}){1,12}(?:\.\d{1,20})?")
 _WORD_SPLIT = re.compile(r"[\s\-]+")
 
@@ -59,7 +60,11 @@ def parse_digits(surface: str) -> tuple[Decimal, tuple[str, ...]] | None:
     """
     text = surface.strip()
     warnings: tuple[str, ...] = ()
-    if _COMMA_GROUPS.fullmatch(text) or _SPACE_GROUPS.fullmatch(text):
+    if (
+        _COMMA_GROUPS.fullmatch(text)
+        or _SPACE_GROUPS.fullmatch(text)
+        or (_INDIAN_GROUPS.fullmatch(text))
+    ):
         cleaned = re.sub(r"[,\s\u00a0\u202f]", "", text)
     elif _DOT_GROUPS.fullmatch(text):
         cleaned, warnings = text.replace(".", ""), (DOT_SEPARATOR,)
@@ -75,6 +80,46 @@ def parse_digits(surface: str) -> tuple[Decimal, tuple[str, ...]] | None:
         return None
 
 
+_VULGAR = {
+    "½": "1/2",
+    "⅓": "1/3",
+    "⅔": "2/3",
+    "¼": "1/4",
+    "¾": "3/4",
+    "⅕": "1/5",
+    "⅖": "2/5",
+    "⅗": "3/5",
+    "⅘": "4/5",
+    "⅙": "1/6",
+    "⅚": "5/6",
+    "⅛": "1/8",
+    "⅜": "3/8",
+    "⅝": "5/8",
+    "⅞": "7/8",
+}
+_SCI = re.compile(r"(\d{1,4}(?:\.\d{1,12})?)(?:[eE]|\s?[×xX*]\s?10\^?)([-+−]?\d{1,3})")
+
+
+def parse_special(surface: str) -> tuple[Decimal, tuple[str, ...]] | None:
+    """Return (value, ()) for scientific notation, fractions and vulgar fractions, or None.
+
+    >>> [float(parse_special(s)[0]) for s in ("1.3e6", "6.23x10^-4", "2 1/4", "3/4", "2½")]
+    [1300000.0, 0.000623, 2.25, 0.75, 2.5]
+    """
+    text = surface.strip()
+    sci = _SCI.fullmatch(text)
+    if sci:
+        exponent = int(sci.group(2).replace("−", "-"))
+        return Decimal(sci.group(1)).scaleb(exponent), ()
+    if text and text[-1] in _VULGAR:
+        text = (text[:-1] + " " if text[:-1] else "") + _VULGAR[text[-1]]
+    match = re.fullmatch(r"(?:(\d{1,3})\s{1,2})?(\d{1,3})/(\d{1,3})", text)
+    if not match or int(match.group(3)) == 0:
+        return None
+    whole = Decimal(match.group(1) or 0)
+    return whole + Decimal(match.group(2)) / Decimal(match.group(3)), ()
+
+
 def scale_of(word: str) -> int | None:
     """Return the multiplier of a scale word or suffix, or None.
 
@@ -87,6 +132,8 @@ def scale_of(word: str) -> int | None:
     if word in data["scale_suffixes"]:
         return int(data["scale_suffixes"][word])
     lowered = word.lower()
+    if lowered in data["scale_aliases"]:
+        return int(data["scale_aliases"][lowered])
     for key in ("scales", "scale_suffixes"):
         if lowered in data[key]:
             return int(data[key][lowered])
@@ -296,7 +343,7 @@ class _PhraseState:
             self.current = (self.current or Decimal(1)) * 12
             return self._take(kind)
         if kind == "frac":
-            return self._fraction(value, nxt)
+            return self._fraction(toks[i][1], value, nxt)
         if kind in ("a", "an"):
             return self._article(toks, i)
         if kind in ("and", "&"):
@@ -331,11 +378,14 @@ class _PhraseState:
         self.current, self.last_scale = Decimal(0), value
         return self._take("scale")
 
-    def _fraction(self, denominator: Decimal, nxt: WordToken | None) -> int:
+    def _fraction(self, word: str, denominator: Decimal, nxt: WordToken | None) -> int:
         scaled_next = nxt is not None and nxt[0] in ("a", "an", "scale", "dozen", "hundred")
         if self.last in (None, "a") and not self.current and scaled_next:
             self.current = 1 / denominator  # "half a dozen", "quarter million"
             return self._take("half")
+        singular = not word.endswith("s") and word != "half"
+        if singular and self.current != 1 and not (nxt and nxt[0] == "scale"):
+            return 0  # "twenty-fifth" is an ordinal, "twenty-fifths" a fraction
         if self.last in ("unit", "tens", "digit") and self.current and self.current < 100:
             whole = self.current
             self.current = Decimal(0)

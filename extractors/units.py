@@ -55,6 +55,7 @@ def prefix_regex() -> re.Pattern[str]:
     prefixes = [
         p for p in unit_tables()["currency_prefixes"] if p not in unit_tables()["weak_prefixes"]
     ]
+    prefixes += [c for c in unit_tables()["iso_codes"] if c not in prefixes]
     return re.compile(rf"(?<![A-Za-z])(?:{_alternation(prefixes)})[\s\u00a0]{{0,1}}$")
 
 
@@ -62,10 +63,10 @@ def prefix_regex() -> re.Pattern[str]:
 def _suffix_regex() -> re.Pattern[str]:
     data = unit_tables()
     sensitive = set(data["case_sensitive"])
-    loose = list(data["percent"]) + list(data["currency_words"])
-    loose += [u for u in data["physical"] if u not in sensitive]
-    exact = [u for u in data["physical"] if u in sensitive]
-    exact += [c for c in data["currency_prefixes"] if c.isalpha() and c.isupper() and len(c) == 3]
+    words = list(data["percent"]) + list(data["currency_words"]) + list(data["physical"])
+    loose = [w for w in words if w not in sensitive]
+    exact = [w for w in words if w in sensitive] + list(data["iso_codes"])
+    exact += [c for c in data["currency_prefixes"] if c.isalpha() and c.isupper()]
     body = rf"(?i:{_alternation(loose)})|(?-i:{_alternation(exact)})"
     return re.compile(rf"(?P<gap>[\s\u00a0]{{0,2}}|-)(?P<unit>{body})(?![A-Za-z0-9])")
 
@@ -77,6 +78,8 @@ def _classify(word: str) -> tuple[str, str] | None:
     if lowered in data["percent"]:
         unit = data["percent"][lowered]
         return unit, ("percent" if unit == "percent" else "percentage_point")
+    if key in data["iso_codes"]:
+        return key, "money"
     if key in data["currency_prefixes"] and key.isupper():
         return data["currency_prefixes"][key], "money"
     if lowered in data["currency_words"]:
@@ -109,6 +112,8 @@ def unit_after(text: str, pos: int) -> UnitMatch | None:
         return None
     if "\n" in match.group("gap"):
         return None
+    if match.group("gap") and word in unit_tables()["glued_only"]:
+        return None
     return UnitMatch(match.start("unit"), match.end(), found[0], found[1], word)
 
 
@@ -128,7 +133,20 @@ def currency_before(text: str, pos: int) -> tuple[int, str] | None:
         return None
     symbol = match.group(0).rstrip()
     code = unit_tables()["currency_prefixes"].get(symbol)
+    if code is None and symbol in unit_tables()["iso_codes"]:
+        code = symbol
     return (match.start(), code) if code else None
+
+
+@lru_cache(maxsize=1)
+def glued_prefix_regex() -> re.Pattern[str]:
+    """Return the regex of letter currency prefixes glued to a number ("CHF3.04", "RM42")."""
+    data = unit_tables()
+    letters = [
+        p for p in data["currency_prefixes"] if p[:1].isalpha() and p not in data["weak_prefixes"]
+    ]
+    letters += data["iso_codes"]
+    return re.compile(rf"(?:{_alternation(letters)})\d")
 
 
 def is_ambiguous_currency(word: str) -> bool:
