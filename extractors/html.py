@@ -236,10 +236,11 @@ def _prose_share(text: str) -> float:
     return prose / total if total else 0.0
 
 
-def _main_body(html: str, *, fast: bool) -> _Element | None:
+def _main_body(tree: _Element, *, fast: bool) -> _Element | None:
     """Return trafilatura's main-content tree, or None when it finds none."""
     try:
-        document = trafilatura.bare_extraction(html, fast=fast, **_TRAFILATURA_OPTIONS)
+        # trafilatura works on a copy of the tree it is given: ours stays intact
+        document = trafilatura.bare_extraction(tree, fast=fast, **_TRAFILATURA_OPTIONS)
     except Exception:  # lxml and trafilatura raise many things on broken markup
         logger.debug("trafilatura failed", exc_info=True)
         return None
@@ -267,6 +268,16 @@ def _text_between(ancestor: _Element, first: _Element, second: _Element) -> int:
     return sum(len(k.text_content().strip()) for k in kids[lo + 1 : hi])
 
 
+def _precedes(first: _Element, second: _Element) -> bool:
+    """Return True when first starts before second in document order."""
+    for element in first.getroottree().iter():
+        if element is first:
+            return True
+        if element is second:
+            return False
+    return False
+
+
 def _article_container(tree: _Element, paragraphs: list[str]) -> _Element | None:
     """Return the classed element that holds every extracted <p>, or None."""
     wanted = {_normalise(p) for p in paragraphs}
@@ -286,7 +297,7 @@ def _article_container(tree: _Element, paragraphs: list[str]) -> _Element | None
     return container
 
 
-def _continuation_chunks(html: str, text: str) -> str:
+def _continuation_chunks(tree: _Element, text: str) -> str:
     """Return text with the article's other chunks added, when the page splits the body.
 
     Some sites cut the article body into sibling containers of the same class with ads in
@@ -296,17 +307,11 @@ def _continuation_chunks(html: str, text: str) -> str:
     prose (2+ paragraphs of 15+ words): "About us" boxes and teasers fail these tests.
     """
     paragraphs = text.split("\n\n")
-    try:
-        tree = load_html(html)
-    except Exception:  # the text we have stays valid; the page just has no usable tree
-        logger.debug("lxml could not parse the page", exc_info=True)
-        return text
-    container = _article_container(tree, paragraphs) if tree is not None else None
+    container = _article_container(tree, paragraphs)
     if container is None:
         return text
     seen = {_normalise(p) for p in paragraphs}
     lineage = list(container.iterancestors())
-    order = {el: i for i, el in enumerate(container.getroottree().iter())}
     before: list[str] = []
     after: list[str] = []
     for chunk in container.getroottree().iter(container.tag):
@@ -321,7 +326,7 @@ def _continuation_chunks(html: str, text: str) -> str:
         new = [p for p in new if p and _normalise(p) not in seen]
         if sum(map(len, new)) < 400 or sum(len(p.split()) >= 15 for p in new) < 2:
             continue
-        (before if order[chunk] < order[container] else after).extend(new)
+        (before if _precedes(chunk, container) else after).extend(new)
     return "\n\n".join(before + paragraphs + after) if before or after else text
 
 
@@ -331,12 +336,19 @@ def _extract_text(html: str, title: str | None, description: str | None) -> str:
     Fast mode (no readability/jusText fallback) scores higher on html_bench; but when its
     output is mostly short lines (a site menu), the full mode with fallbacks is tried.
     """
-    text = _body_text(_main_body(html, fast=True), title, description)
+    try:
+        tree = load_html(html)
+    except Exception:  # lxml raises many things on broken markup
+        logger.debug("lxml could not parse the page", exc_info=True)
+        return ""
+    if tree is None:
+        return ""
+    text = _body_text(_main_body(tree, fast=True), title, description)
     if _prose_share(text) < _MIN_PROSE_SHARE:
-        fallback = _body_text(_main_body(html, fast=False), title, description)
+        fallback = _body_text(_main_body(tree, fast=False), title, description)
         if _prose_share(fallback) > _prose_share(text):
             text = fallback
-    return _continuation_chunks(html, text) if text else text
+    return _continuation_chunks(tree, text) if text else text
 
 
 # ---------------------------------------------------------------- metadata
