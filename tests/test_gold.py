@@ -26,15 +26,11 @@ CASES = load_gold()
 # when the case passes: the xfail is strict.
 KNOWN_MISSES: set[str] = {
     "boeing-deliveries",
-    "climate-global",
-    "cn-tencent",
     "earn-carmaker-range",
     "earn-northwind",
-    "f1-race",
     "in-budget",
     "in-cricket",
     "in-scheme",
-    "mkt-nvidia",
     "mkt-sp500",
     "myanmar-quake",
     "neg-boeing",
