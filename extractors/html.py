@@ -19,10 +19,8 @@ from typing import Any
 import trafilatura
 from bs4 import BeautifulSoup, SoupStrainer, Tag
 from charset_normalizer import from_bytes
-from lxml.etree import _Element
-from trafilatura.utils import load_html
-from trafilatura.xml import xmltotxt
 
+from extractors.maintext import extract_main_text
 from extractors.records import Table
 
 logger = logging.getLogger(__name__)
@@ -30,13 +28,6 @@ logger.addHandler(logging.NullHandler())
 
 PARSER_VERSION = f"newsfacts-html/1 trafilatura/{trafilatura.__version__}"
 
-# trafilatura settings, measured on html_bench (benchmarks/html_bench.py)
-_TRAFILATURA_OPTIONS: dict[str, Any] = {
-    "include_comments": False,  # comment sections cost precision on 28 of 181 pages
-    "include_tables": True,  # tables carry figures the ground truth keeps
-    "output_format": "python",
-}
-_MIN_PROSE_SHARE = 0.3
 _METADATA_TAGS = SoupStrainer(["title", "meta", "link", "script", "time", "h1", "table"])
 
 
@@ -151,12 +142,13 @@ def decode_html(data: bytes) -> str:
     head = data[:4096]
     declared = _META_CHARSET_RE.search(head) or _XML_DECL_RE.search(head)
     if declared:
-        encoding = _codec(declared.group(1))
-        if encoding and encoding not in ("utf-16", "utf-16-le", "utf-16-be", "utf-32"):
+        codec = _codec(declared.group(1))
+        # a <meta> in ASCII bytes cannot truthfully declare UTF-16/32: ignore such a claim
+        if codec and not codec.startswith(("utf-16", "utf-32")):
             try:
-                return data.decode(encoding)
+                return data.decode(codec)
             except UnicodeDecodeError:
-                logger.debug("declared charset %s does not fit; detecting", encoding)
+                logger.debug("declared charset %s does not fit; detecting", codec)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -165,190 +157,6 @@ def decode_html(data: bytes) -> str:
     if best is not None and best.encoding:
         return data.decode(best.encoding, errors="replace")
     return data.decode("utf-8", errors="replace")
-
-
-# ---------------------------------------------------------------- main text
-
-_FURNITURE_RES = (
-    re.compile(
-        r"^(?:share|share this|share on \w+|share - \w+|tweet|print|email|e-mail)$",
-        re.IGNORECASE,
-    ),
-    re.compile(r"^(?:[a-z]\s){2,}[a-z]$"),  # share icon rows such as "f t g m"
-    re.compile(r"^(?:copyright\b|©|\(c\)\s*\d{4}|all rights reserved)", re.IGNORECASE),
-    re.compile(
-        r"^(?:follow us|back to the top|top|advertisement|related articles?)\W*$", re.IGNORECASE
-    ),
-    re.compile(r"^registration number\b", re.IGNORECASE),
-    re.compile(r"^license for publishing\b", re.IGNORECASE),
-    # teasers for other stories: "Read more: Alibaba poised to launch ..."
-    re.compile(r"^(?:read more|see also|related|recommended|more on this)\s*[:>|]", re.IGNORECASE),
-)
-
-
-def _is_furniture(line: str) -> bool:
-    """Return True for a line that is page furniture rather than article text."""
-    return any(rx.search(line) for rx in _FURNITURE_RES)
-
-
-def _normalise(text: str) -> str:
-    return re.sub(r"\W+", " ", text).strip().lower()
-
-
-def _same_heading(text: str, wanted: set[str]) -> bool:
-    """Return True when a heading is (a prefix of, or starts with) the title or description."""
-    norm = _normalise(text)
-    if len(norm) < 8:
-        return norm in wanted
-    return any(w.startswith(norm) or norm.startswith(w) for w in wanted if len(w) >= 8)
-
-
-def _drop_leading_headings(body: _Element, title: str | None, description: str | None) -> None:
-    """Remove the headline and standfirst that trafilatura keeps above the first paragraph.
-
-    Measured on html_bench: the ground truth never has the <h1> headline, nor an <h2>/<h3>
-    standfirst that repeats the meta description; other leading headings are kept.
-    """
-    wanted = {_normalise(x) for x in (title, description) if x and _normalise(x)}
-    for element in list(body):
-        if element.tag != "head":
-            break
-        if element.get("rend") == "h1" or _same_heading("".join(element.itertext()), wanted):
-            body.remove(element)
-        else:
-            break
-
-
-def _clean_text(raw: str, title: str | None) -> str:
-    """Return text as paragraphs separated by blank lines, furniture and title line removed."""
-    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in raw.splitlines()]
-    lines = [line for line in lines if line and not _is_furniture(line)]
-    if lines and title and _normalise(lines[0]) == _normalise(title):
-        lines = lines[1:]
-    return "\n\n".join(lines)
-
-
-def _prose_share(text: str) -> float:
-    """Return the share of characters in prose-like lines (10+ words or 80+ characters)."""
-    lines = text.split("\n\n")
-    total = sum(len(line) for line in lines)
-    prose = sum(len(line) for line in lines if len(line.split()) >= 10 or len(line) >= 80)
-    return prose / total if total else 0.0
-
-
-def _main_body(tree: _Element, *, fast: bool) -> _Element | None:
-    """Return trafilatura's main-content tree, or None when it finds none."""
-    try:
-        # trafilatura works on a copy of the tree it is given: ours stays intact
-        document = trafilatura.bare_extraction(tree, fast=fast, **_TRAFILATURA_OPTIONS)
-    except Exception:  # lxml and trafilatura raise many things on broken markup
-        logger.debug("trafilatura failed", exc_info=True)
-        return None
-    return getattr(document, "body", None)
-
-
-def _body_text(body: _Element | None, title: str | None, description: str | None) -> str:
-    if body is None:
-        return ""
-    _drop_leading_headings(body, title, description)
-    return _clean_text(xmltotxt(body, include_formatting=False), title)
-
-
-def _branch(element: _Element, ancestor: _Element) -> _Element:
-    """Return the child of ancestor that holds element."""
-    while (parent := element.getparent()) is not None and parent is not ancestor:
-        element = parent
-    return element
-
-
-def _text_between(ancestor: _Element, first: _Element, second: _Element) -> int:
-    """Return how many characters of text lie between two children of ancestor."""
-    kids = [k for k in ancestor if isinstance(k.tag, str)]
-    lo, hi = sorted((kids.index(first), kids.index(second)))
-    return sum(len(k.text_content().strip()) for k in kids[lo + 1 : hi])
-
-
-def _precedes(first: _Element, second: _Element) -> bool:
-    """Return True when first starts before second in document order."""
-    for element in first.getroottree().iter():
-        if element is first:
-            return True
-        if element is second:
-            return False
-    return False
-
-
-def _article_container(tree: _Element, paragraphs: list[str]) -> _Element | None:
-    """Return the classed element that holds every extracted <p>, or None."""
-    wanted = {_normalise(p) for p in paragraphs}
-    matched = [
-        el
-        for el in tree.iter("p")
-        if len(el.text_content().split()) >= 5 and _normalise(el.text_content()) in wanted
-    ]
-    if not matched:
-        return None
-    others = [set(m.iterancestors()) for m in matched[1:]]
-    container = next((a for a in matched[0].iterancestors() if all(a in o for o in others)), None)
-    while container is not None and not container.get("class"):
-        container = container.getparent()
-    if container is None or container.tag in ("body", "html"):
-        return None
-    return container
-
-
-def _continuation_chunks(tree: _Element, text: str) -> str:
-    """Return text with the article's other chunks added, when the page splits the body.
-
-    Some sites cut the article body into sibling containers of the same class with ads in
-    between (Wired: two html_bench pages where trafilatura keeps 35-45% of the body). A chunk
-    is added only if it has that exact tag and class, sits within 4 levels of the extracted
-    container with at most 150 characters of text between them, and holds 400+ characters of
-    prose (2+ paragraphs of 15+ words): "About us" boxes and teasers fail these tests.
-    """
-    paragraphs = text.split("\n\n")
-    container = _article_container(tree, paragraphs)
-    if container is None:
-        return text
-    seen = {_normalise(p) for p in paragraphs}
-    lineage = list(container.iterancestors())
-    before: list[str] = []
-    after: list[str] = []
-    for chunk in container.getroottree().iter(container.tag):
-        if chunk is container or chunk.get("class") != container.get("class"):
-            continue
-        common = next((a for a in list(chunk.iterancestors())[:4] if a in lineage), None)
-        if common is None or chunk in lineage or container in set(chunk.iterancestors()):
-            continue
-        if _text_between(common, _branch(container, common), _branch(chunk, common)) > 150:
-            continue
-        new = [" ".join(p.text_content().split()) for p in chunk.iter("p")]
-        new = [p for p in new if p and _normalise(p) not in seen]
-        if sum(map(len, new)) < 400 or sum(len(p.split()) >= 15 for p in new) < 2:
-            continue
-        (before if _precedes(chunk, container) else after).extend(new)
-    return "\n\n".join(before + paragraphs + after) if before or after else text
-
-
-def _extract_text(html: str, title: str | None, description: str | None) -> str:
-    """Return the main text: trafilatura's fast mode, its full mode when that looks like a menu.
-
-    Fast mode (no readability/jusText fallback) scores higher on html_bench; but when its
-    output is mostly short lines (a site menu), the full mode with fallbacks is tried.
-    """
-    try:
-        tree = load_html(html)
-    except Exception:  # lxml raises many things on broken markup
-        logger.debug("lxml could not parse the page", exc_info=True)
-        return ""
-    if tree is None:
-        return ""
-    text = _body_text(_main_body(tree, fast=True), title, description)
-    if _prose_share(text) < _MIN_PROSE_SHARE:
-        fallback = _body_text(_main_body(tree, fast=False), title, description)
-        if _prose_share(fallback) > _prose_share(text):
-            text = fallback
-    return _continuation_chunks(tree, text) if text else text
 
 
 # ---------------------------------------------------------------- metadata
@@ -565,8 +373,9 @@ def _title(soup: BeautifulSoup, ld: list[dict[str, Any]]) -> str | None:
 
 def _canonical(soup: BeautifulSoup) -> str | None:
     link = soup.find("link", rel=lambda v: bool(v) and "canonical" in v)
-    if isinstance(link, Tag) and isinstance(link.get("href"), str) and link["href"].strip():
-        return str(link["href"]).strip()
+    href = link.get("href") if isinstance(link, Tag) else None
+    if isinstance(href, str) and href.strip():
+        return href.strip()
     og = _meta(soup, (("property", "og:url"),))
     return og
 
@@ -583,7 +392,7 @@ def _row_cells(row: Tag) -> list[tuple[str, bool]]:
     cells: list[tuple[str, bool]] = []
     for cell in row.find_all(["td", "th"], recursive=False):
         try:
-            span = max(1, min(int(str(cell.get("colspan", 1))), 50))
+            span = max(1, min(int(str(cell.get("colspan") or 1)), 50))
         except ValueError:
             span = 1
         cells.extend([(_cell_text(cell), cell.name == "th")] * span)
@@ -641,7 +450,7 @@ def parse_html(html: str | bytes, url: str | None = None) -> ParsedPage:
     ld = _json_ld_objects(soup)
     title = _title(soup, ld)
     description = _meta(soup, _DESCRIPTION_META)
-    text = _extract_text(html, title, description)
+    text = extract_main_text(html, title, description)
     return ParsedPage(
         text=text,
         title=title,
