@@ -26,6 +26,7 @@ _TRAFILATURA_OPTIONS: dict[str, Any] = {
     "output_format": "python",
 }
 _MIN_PROSE_SHARE = 0.3
+_MIN_TEXT_WITHOUT_PROSE = 200  # characters; the shortest html_bench body has 369
 
 
 _FURNITURE_RES = (
@@ -87,11 +88,20 @@ def _clean_text(raw: str, title: str | None) -> str:
     return "\n\n".join(lines)
 
 
+# Chinese, Japanese and Korean write without spaces: count their characters as words.
+_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def _is_prose(line: str) -> bool:
+    """Return True for a sentence-like line: 10+ words (a CJK character counts as one)."""
+    return len(line.split()) + len(_CJK_RE.findall(line)) >= 10 or len(line) >= 80
+
+
 def _prose_share(text: str) -> float:
-    """Return the share of characters in prose-like lines (10+ words or 80+ characters)."""
+    """Return the share of characters in prose-like lines, 0.0 for no text."""
     lines = text.split("\n\n")
     total = sum(len(line) for line in lines)
-    prose = sum(len(line) for line in lines if len(line.split()) >= 10 or len(line) >= 80)
+    prose = sum(len(line) for line in lines if _is_prose(line))
     return prose / total if total else 0.0
 
 
@@ -195,6 +205,8 @@ def extract_main_text(html: str, title: str | None = None, description: str | No
     Fast mode (no readability/jusText fallback) scores higher on html_bench; but when its
     output is mostly short lines (a site menu), the full mode with fallbacks is tried.
     """
+    if not html.strip():
+        return ""
     try:
         tree = load_html(html)
     except Exception:  # lxml raises many things on broken markup
@@ -207,4 +219,6 @@ def extract_main_text(html: str, title: str | None = None, description: str | No
         fallback = _body_text(_main_body(tree, fast=False), title, description)
         if _prose_share(fallback) > _prose_share(text):
             text = fallback
+    if _prose_share(text) == 0 and len(text) < _MIN_TEXT_WITHOUT_PROSE:
+        return ""  # a few link labels ("Home") are not an article
     return _continuation_chunks(tree, text) if text else text
