@@ -204,3 +204,23 @@ def test_value_f1_on_peer_suite_holds_its_floor(suite, shared_dir):
         f"{suite}: value F1 {score.counts.f1:.4f} fell below its floor {floor} "
         f"({score.counts.to_dict()}); run `python -m benchmarks.peers --misses`"
     )
+
+
+def test_other_kinds_outside_a_single_type_model_are_out_of_its_scope():
+    case = {
+        "id": "recognizers_text:CurrencyModel:x",
+        "model": "CurrencyModel",
+        "text": "income sank 27 % to $ 254 million",
+        "expected": [{"surface": "$ 254 million", "value": 254e6}],
+    }
+    prepared = peers.prepare(case, "recognizers_text")
+    percent = Prediction(12, 16, -27.0, "change")
+    wrong_money = Prediction(20, 33, 254.0, "count")
+    assert peers.out_of_type_scope(prepared, percent)
+    # a wrong reading on the gold figure's own span stays in scope
+    assert not peers.out_of_type_scope(prepared, wrong_money)
+    score = peers.score_suite([prepared], peers.predict_ours, [[percent, wrong_money]])
+    assert score.counts == Counts(0, 2, 1) and score.type_scope == Counts(0, 1, 1)
+    # multi-type suites have no such scope
+    number_case = {**case, "model": "NumberModel"}
+    assert not peers.out_of_type_scope(peers.prepare(number_case, "recognizers_text"), percent)
