@@ -88,9 +88,20 @@ def connect(
                 ) from exc
             time.sleep(0.5)
     if not read_only:
-        con.execute(schema_sql())
-        _load_exchange_rates(con)
+        _apply_schema(con)
     return con
+
+
+def _apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    # one transaction: dozens of catalog statements, one commit (and one fsync) instead of each
+    con.execute("begin transaction")
+    try:
+        con.execute(schema_sql())
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    _load_exchange_rates(con)
 
 
 def exchange_rate_rows() -> list[tuple[str, int, float, float | None, str | None]]:

@@ -5,12 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
 import duckdb
+import pyarrow as pa
+
+from warehouse.relations import derive_relations
 
 SEVERITIES = ("info", "warning", "error")
 _HEADER = re.compile(r"^--\s*(check|severity|finds|why):\s*(.*)$")
@@ -96,15 +100,21 @@ def flag_id_for(check_name: str, article_id: str | None, spans: list[str]) -> st
 
 
 def evaluate_check(con: duckdb.DuckDBPyConnection, spec: CheckSpec) -> list[Flag]:
-    """Run one check read-only and return its flags."""
+    """Run one check (it only reads) and return its flags."""
     body = spec.sql.strip().rstrip(";")
+    # the spans ("article:start:end") of each flag's figures make its id stable across runs
     wrapped = f"""
-        with raised as ({body})
-        select r.article_id, r.figure_ids, r.message, cast(r.details as varchar),
-               (select list(f.start_char || ':' || f.end_char)
-                  from figures as f
-                 where list_contains(r.figure_ids, f.figure_id)) as spans
-        from raised as r
+        with raised as ({body}),
+        numbered as (select row_number() over () as n, * from raised),
+        spans as (
+            select u.n, list(f.article_id || ':' || f.start_char || ':' || f.end_char) as spans
+            from (select n, unnest(figure_ids) as figure_id from numbered) as u
+            join figures as f on f.figure_id = u.figure_id
+            group by u.n
+        )
+        select r.article_id, r.figure_ids, r.message, cast(r.details as varchar), s.spans
+        from numbered as r
+        left join spans as s on s.n = r.n
     """
     try:
         rows = con.execute(wrapped).fetchall()
@@ -127,39 +137,115 @@ def evaluate_check(con: duckdb.DuckDBPyConnection, spec: CheckSpec) -> list[Flag
 
 
 def run_checks(
-    con: duckdb.DuckDBPyConnection, run_id: str, *, only: list[str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    *,
+    only: list[str] | None = None,
+    timings: dict[str, float] | None = None,
 ) -> list[Flag]:
-    """Run every check (or those named), replace the flags table with what they raise."""
+    """Derive relations, run every check (or those named), replace the flags with their finds.
+
+    ``timings``, when given, receives the seconds each step took (``relations`` and each check).
+    """
     specs = [s for s in list_checks() if only is None or s.name in only]
-    flags = [flag for spec in specs for flag in evaluate_check(con, spec)]
+    unknown = sorted(set(only or ()) - {s.name for s in specs})
+    if unknown:
+        names = ", ".join(s.name for s in list_checks())
+        raise CheckError(f"no check named {', '.join(unknown)}; the checks are: {names}")
+    started = time.perf_counter()
+    derive_relations(con)
+    if timings is not None:
+        timings["relations"] = time.perf_counter() - started
+    flags: list[Flag] = []
+    for spec in specs:
+        started = time.perf_counter()
+        flags.extend(evaluate_check(con, spec))
+        if timings is not None:
+            timings[spec.name] = time.perf_counter() - started
     unique = {f.flag_id: f for f in flags}
+    _store_flags(con, run_id, list(unique.values()))
+    return list(unique.values())
+
+
+def _store_flags(con: duckdb.DuckDBPyConnection, run_id: str, flags: list[Flag]) -> None:
+    table = pa.Table.from_pylist(
+        [
+            {
+                "flag_id": f.flag_id,
+                "check_name": f.check_name,
+                "severity": f.severity,
+                "article_id": f.article_id,
+                "figure_ids": list(f.figure_ids),
+                "message": f.message,
+                "details": json.dumps(f.details),
+            }
+            for f in flags
+        ],
+        schema=pa.schema(
+            [
+                ("flag_id", pa.string()),
+                ("check_name", pa.string()),
+                ("severity", pa.string()),
+                ("article_id", pa.string()),
+                ("figure_ids", pa.list_(pa.string())),
+                ("message", pa.string()),
+                ("details", pa.string()),
+            ]
+        ),
+    )
+    con.register("new_flags", table)
     con.execute("begin transaction")
     try:
-        first_seen = dict(con.execute("select flag_id, first_seen_run from flags").fetchall())
+        con.execute(
+            """
+            create or replace temp table kept as
+            select flag_id, first_seen_run from flags
+            """
+        )
         con.execute("delete from flags")
-        if unique:
-            con.executemany(
-                "insert into flags values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    [
-                        f.flag_id,
-                        run_id,
-                        f.check_name,
-                        f.severity,
-                        f.article_id,
-                        list(f.figure_ids),
-                        f.message,
-                        json.dumps(f.details),
-                        first_seen.get(f.flag_id) or run_id,
-                    ]
-                    for f in unique.values()
-                ],
-            )
+        con.execute(
+            """
+            insert into flags by name
+            select n.flag_id, ? as run_id, n.check_name, n.severity, n.article_id, n.figure_ids,
+                   n.message, cast(n.details as json) as details,
+                   coalesce(k.first_seen_run, ?) as first_seen_run
+            from new_flags as n
+            left join kept as k using (flag_id)
+            """,
+            [run_id, run_id],
+        )
+        con.execute("drop table kept")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
-    return list(unique.values())
+    finally:
+        con.unregister("new_flags")
+
+
+def open_flag_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Return the open (not dismissed) flags, worst first, as rows for a table artifact."""
+    cursor = con.execute(
+        """
+        select severity, check_name, message, sentence, article_title, flag_id
+        from open_flags
+        order by case severity when 'error' then 0 when 'warning' then 1 else 2 end,
+                 check_name, flag_id
+        """
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def count_flags(con: duckdb.DuckDBPyConnection, at_least: str = "warning") -> int:
+    """Return how many open flags are at least as severe as ``at_least`` (for --fail-on)."""
+    if at_least not in SEVERITIES:
+        raise ValueError(f"unknown severity {at_least!r}; choose one of {', '.join(SEVERITIES)}")
+    wanted = list(SEVERITIES[SEVERITIES.index(at_least) :])
+    rows = con.execute(
+        "select count(*) from open_flags where list_contains(?, severity)", [wanted]
+    ).fetchall()
+    return int(rows[0][0])
 
 
 def dismiss_flag(con: duckdb.DuckDBPyConnection, flag_id: str, reason: str) -> None:

@@ -154,6 +154,18 @@ join articles as a
 where f.is_current;
 
 create or replace view open_flags as
+with flag_figures as (
+    select flag_id, unnest(figure_ids) as figure_id
+    from flags
+),
+
+flag_sentences as (
+    select ff.flag_id, string_agg(distinct f.sentence, ' | ') as sentence
+    from flag_figures as ff
+    join figures as f on f.figure_id = ff.figure_id
+    group by ff.flag_id
+)
+
 select
     fl.flag_id,
     fl.check_name,
@@ -163,15 +175,15 @@ select
     a.url as article_url,
     fl.message,
     fl.figure_ids,
-    (select string_agg(distinct f.sentence, ' | ')
-       from figures as f
-      where list_contains(fl.figure_ids, f.figure_id)) as sentence,
+    s.sentence,
     fl.details,
-    fl.run_id
+    fl.run_id,
+    fl.first_seen_run
 from flags as fl
+left join flag_sentences as s on s.flag_id = fl.flag_id
 left join articles as a
     on a.article_id = fl.article_id and a.is_current
-where fl.flag_id not in (select flag_id from flag_dismissals);
+where not exists (select 1 from flag_dismissals as d where d.flag_id = fl.flag_id);
 
 comment on table runs is 'One row per pipeline run: what it saw, loaded and flagged.';
 comment on column runs.run_id is 'Run identifier (UTC timestamp plus random suffix).';
@@ -258,3 +270,45 @@ comment on column runs.started_at is 'When the run started (UTC).';
 comment on column runs.finished_at is 'When the run finished (UTC); null while running or after a crash.';
 comment on column runs.failures is 'Sources and pages that failed in this run (see failures).';
 comment on column runs.extractor_version is 'Version of the extractor the run used.';
+
+-- Interval helpers for the checks. A printed figure stands for [value_low, value_high]
+-- (printed precision, "about", open sides as +-inf); arithmetic on intervals is done on their
+-- corners, with infinities clamped so that no NaN appears.
+create or replace macro nf_fin(x) as greatest(least(x, 1e300), -1e300);
+
+create or replace macro nf_overlaps(alo, ahi, blo, bhi) as
+    alo <= bhi + 1e-9 * (abs(nf_fin(alo)) + abs(nf_fin(bhi)))
+    and blo <= ahi + 1e-9 * (abs(nf_fin(blo)) + abs(nf_fin(ahi)));
+
+-- lowest and highest a / b for a in [alo, ahi], b in [blo, bhi]; unbounded when b can be 0
+create or replace macro nf_div_lo(alo, ahi, blo, bhi) as
+    case when blo > 0 or bhi < 0 then least(
+        nf_fin(alo) / nf_fin(blo), nf_fin(alo) / nf_fin(bhi),
+        nf_fin(ahi) / nf_fin(blo), nf_fin(ahi) / nf_fin(bhi))
+    else -1e308 end;
+
+create or replace macro nf_div_hi(alo, ahi, blo, bhi) as
+    case when blo > 0 or bhi < 0 then greatest(
+        nf_fin(alo) / nf_fin(blo), nf_fin(alo) / nf_fin(bhi),
+        nf_fin(ahi) / nf_fin(blo), nf_fin(ahi) / nf_fin(bhi))
+    else 1e308 end;
+
+-- a number as a reader writes it: 858,100; 249.04 million; 1.59
+create or replace macro nf_trim(s) as
+    case when contains(s, '.') then rtrim(rtrim(s, '0'), '.') else s end;
+
+create or replace macro nf_num(x) as
+    case
+        when x is null then 'unknown'
+        when abs(x) >= 1e300 then case when x > 0 then 'unbounded' else '-unbounded' end
+        when abs(x) >= 1e12 then nf_trim(printf('%.3f', x / 1e12)) || ' trillion'
+        when abs(x) >= 1e9 then nf_trim(printf('%.3f', x / 1e9)) || ' billion'
+        when abs(x) >= 1e6 then nf_trim(printf('%.3f', x / 1e6)) || ' million'
+        when abs(x) >= 1000 then format('{:,.0f}', x)
+        when abs(x) >= 10 then nf_trim(printf('%.1f', x))
+        else nf_trim(printf('%.2f', x))
+    end;
+
+-- the year a period string names ("2024", "2024-Q3", "end of 2024"), else null
+create or replace macro nf_year(period) as
+    try_cast(regexp_extract(period, '((19|20)\d\d)', 1) as integer);

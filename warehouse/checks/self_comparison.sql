@@ -41,6 +41,8 @@ final as (
             period
         ) as message,
         json_object(
+            'formula', 'reference period <> period of the figure',
+            'tolerance', 'none',
             'period', period,
             'reference_period', change_reference_period,
             'surface', surface,
