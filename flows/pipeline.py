@@ -380,7 +380,10 @@ def ingest(
         wait_s=wait_s,
         progress=progress,
     )
-    return _run_ingest(settings, _describe_runner())
+    from flows.runlock import run_lock
+
+    with run_lock(settings.db_path, settings.wait_s):  # a second run waits, or stops clearly
+        return _run_ingest(settings, _describe_runner())
 
 
 def _describe_runner() -> str:
@@ -391,11 +394,12 @@ def _describe_runner() -> str:
     runner = getattr(ctx, "task_runner", None)
     name = type(runner).__name__ if runner is not None else "sequential"
     if name == "DaskTaskRunner":
-        client = getattr(runner, "_client", None)
-        workers = len(client.scheduler_info().get("workers", {})) if client is not None else 0
-        return f"on a Dask cluster of {workers} worker{'s' if workers != 1 else ''}"
+        from flows.scaleout import describe_dask
+
+        return describe_dask(runner)
     if name == "ThreadPoolTaskRunner":
-        return f"in a thread pool of {getattr(runner, '_max_workers', None) or 'default'} threads"
+        size = getattr(runner, "_max_workers", None)
+        return f"in a pool of {size} threads" if size and size < 1024 else "in a thread pool"
     return name
 
 
@@ -410,14 +414,14 @@ def run_ingest(settings: Settings) -> RunSummary:
         wait_s=settings.wait_s,
         progress=settings.progress,
     )
-    if settings.workers or settings.dask_address:
-        from prefect_dask import DaskTaskRunner
+    from flows.runlock import run_lock
 
-        if settings.dask_address:
-            runner = DaskTaskRunner(address=settings.dask_address)
-        else:
-            runner = DaskTaskRunner(
-                cluster_kwargs={"n_workers": settings.workers, "threads_per_worker": 1, "processes": True}
-            )
-        return ingest.with_options(task_runner=runner)(**params)
-    return ingest(**params)
+    # taken before Prefect starts, so a busy warehouse is one clear line, not a failed flow run
+    with run_lock(settings.db_path, settings.wait_s):
+        if settings.workers or settings.dask_address:
+            from flows.scaleout import api_for_workers, dask_task_runner
+
+            runner = dask_task_runner(settings.workers, settings.dask_address)
+            with api_for_workers():
+                return ingest.with_options(task_runner=runner)(**params)
+        return ingest(**params)
