@@ -1,0 +1,137 @@
+"""Scale-out and run safety: a Dask cluster of 2 workers builds the same warehouse as threads,
+and a second run on a busy warehouse waits for the first or stops with one clear line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+from webserver import NewsSite
+
+from flows.runlock import RunInProgress, lock_path, run_lock
+from flows.settings import FIXTURES_DIR, Settings
+
+FIGURE_KEY = "article_id, start_char, end_char, value, unit, kind, period"
+
+
+def rows(db: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[NewsSite]:
+    with NewsSite() as running:
+        yield running
+
+
+def write_sources(folder: Path, site: NewsSite) -> Path:
+    path = folder / "sources.toml"
+    path.write_text(textwrap.dedent(f"""\
+        [fetch]
+        timeout_s = 2
+        retries = 0
+
+        [[sources]]
+        name = "bundled"
+        folder = "{FIXTURES_DIR / 'pages'}"
+
+        [[sources]]
+        name = "test-feed"
+        feed = "{site.url('/feed.atom')}"
+        allow_private = true
+
+        [[sources]]
+        name = "test-sitemap"
+        sitemap = "{site.url('/sitemap-news.xml')}"
+        allow_private = true
+        """), encoding="utf-8")
+    return path
+
+
+@pytest.mark.slow
+def test_two_dask_workers_build_the_same_warehouse_as_threads(
+    prefect_harness, site: NewsSite, tmp_path: Path
+) -> None:
+    from flows.pipeline import run_ingest
+
+    sources = write_sources(tmp_path, site)
+    base = Settings(sources_file=sources, report_path=None, wait_s=30)
+    threaded = run_ingest(base.with_(db_path=tmp_path / "threads.duckdb"))
+    dask = run_ingest(base.with_(db_path=tmp_path / "dask.duckdb", workers=2))
+    assert dask.task_runner == "on a Dask cluster of 2 workers"
+    assert "Dask" not in threaded.task_runner
+    assert dask.status == threaded.status
+    assert dask.articles_loaded == threaded.articles_loaded >= 4  # 2 bundled, the rest fetched
+    assert {(f.url, f.reason) for f in dask.failures} == {(f.url, f.reason) for f in threaded.failures}
+    figures = f"select {FIGURE_KEY} from figures order by all"
+    by_threads = rows(tmp_path / "threads.duckdb", figures)
+    by_dask = rows(tmp_path / "dask.duckdb", figures)
+    assert len(by_threads) >= 20 and by_dask == by_threads
+    articles = "select article_id, content_hash, title from articles order by all"
+    assert rows(tmp_path / "dask.duckdb", articles) == rows(tmp_path / "threads.duckdb", articles)
+    (runner,) = rows(tmp_path / "dask.duckdb", "select task_runner from runs")[0]
+    assert runner == "on a Dask cluster of 2 workers"
+
+
+# --------------------------------------------------------------------------- one run at a time
+
+
+def test_a_second_run_on_a_busy_warehouse_stops_with_one_clear_line(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    env = {**os.environ, "PREFECT_API_URL": ""}  # it must stop before it needs Prefect at all
+    with run_lock(db):
+        done = subprocess.run(
+            [sys.executable, "-m", "flows.cli", "run", "--db", str(db), "--wait", "1"],
+            capture_output=True, text=True, timeout=120, env=env, check=False,
+        )
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert "being written by another newsfacts run" in lines[0]
+    assert f"pid {os.getpid()}" in lines[0] and "--wait" in lines[0]
+    assert not db.exists()  # it wrote nothing
+
+
+def test_a_second_run_waits_for_the_first_to_finish(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    script = textwrap.dedent(f"""\
+        import time
+        from flows.runlock import run_lock
+        with run_lock({str(db)!r}, wait_s=60):
+            print("acquired", time.time(), flush=True)
+        """)
+    with run_lock(db):
+        waiter = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+        time.sleep(1.0)
+        assert waiter.poll() is None  # still waiting while the first run holds the warehouse
+        released_at = time.time()
+    out, _ = waiter.communicate(timeout=60)
+    assert waiter.returncode == 0
+    acquired_at = float(out.split()[1])
+    assert acquired_at >= released_at  # it went on only after the first run let go
+
+
+def test_the_lock_is_reentrant_in_one_process_and_exclusive_across_processes(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "w.duckdb"
+    with run_lock(db), run_lock(db):  # the command line and the flow both take it
+        assert lock_path(db).exists()
+    script = f"from flows.runlock import run_lock\nwith run_lock({str(db)!r}): pass\n"
+    with run_lock(db):
+        busy = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                              timeout=60, check=False)
+    assert busy.returncode != 0 and RunInProgress.__name__ in busy.stderr
+    free = subprocess.run([sys.executable, "-c", script], timeout=60, check=False)
+    assert free.returncode == 0
