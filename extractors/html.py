@@ -13,6 +13,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from email.utils import parsedate_to_datetime
 from html import unescape
 from typing import Any
 
@@ -197,63 +198,146 @@ _DESCRIPTION_META = (
     ("name", "description"),
     ("name", "twitter:description"),
 )
-_BYLINE_DATE_RE = re.compile(
-    r"\b(?:updated|published|posted|date|released?)\s*(?:on|at)?\s*[:：]?\s*"
-    r"(\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?)",
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_CLOCK = r"(?:,?\s*(?:at\s+)?(?P<hour>\d{1,2}):(?P<minute>\d{2})\s*(?P<ampm>[ap])\.?m\b\.?)?"
+_ISO_PATTERN = (
+    r"(?P<y>\d{4})(?P<sep>[-/])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
+    r"(?:[T ](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?)?"
+)
+_ISO_RE = re.compile(r"^\s*" + _ISO_PATTERN)
+# "Nov. 18, 2019, 4:06 p.m." and "18 November 2019"
+_MONTH_DATE_RE = re.compile(
+    rf"^\s*(?:\w+,\s*)?(?:{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})"
+    rf"|(?P<day2>\d{{1,2}})\s+{_MONTH.replace('month', 'month2')}\s+(?P<year2>\d{{4}})){_CLOCK}",
     re.IGNORECASE,
 )
-_ISO_RE = re.compile(
-    r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})"
-    r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?"
+_BYLINE_DATE_RE = re.compile(
+    r"\b(?P<word>updated|published|posted|date|released?)\s*(?:on|at)?\s*[:：]?\s*"
+    r"(?P<when>\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?"
+    rf"|(?:{_MONTH.replace('?P<month>', '?:')}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+"
+    rf"{_MONTH.replace('?P<month>', '?:')}\s+\d{{4}})(?:,?\s*(?:at\s+)?\d{{1,2}}:\d{{2}}\s*[ap]\.?m\b\.?)?)",
+    re.IGNORECASE,
 )
+
+
+def _iso_date(match: re.Match[str]) -> datetime | date:
+    year, month, day = int(match["y"]), int(match["m"]), int(match["d"])
+    if match["H"] is None:
+        return date(year, month, day)
+    stamp = f"{year:04d}-{month:02d}-{day:02d}T{int(match['H']):02d}:{match['M']}"
+    stamp += f":{match['S'] or '00'}"
+    if match["tz"]:
+        stamp += "+00:00" if match["tz"] == "Z" else match["tz"]
+    return datetime.fromisoformat(stamp)
+
+
+def _month_date(match: re.Match[str]) -> datetime | date:
+    month = _MONTHS[(match["month"] or match["month2"]).lower()]
+    day, year = int(match["day"] or match["day2"]), int(match["year"] or match["year2"])
+    if match["hour"] is None:
+        return date(year, month, day)
+    hour = int(match["hour"]) % 12 + (12 if match["ampm"].lower() == "p" else 0)
+    return datetime(year, month, day, hour, int(match["minute"]))
 
 
 def parse_date(value: str | None) -> datetime | date | None:
-    """Return the datetime (or date, when no time is given) in an ISO-like string, else None.
+    """Return the datetime (or date, when no time is given) a date string holds, else None.
+
+    ISO 8601 (also with "/"), "Nov. 18, 2019, 4:06 p.m.", "18 November 2019" and RFC 822.
 
     >>> parse_date("2025-07-14T19:33:00+08:00").isoformat()
     '2025-07-14T19:33:00+08:00'
     >>> parse_date("2025-07-14")
     datetime.date(2025, 7, 14)
+    >>> parse_date("2019/11/19")
+    datetime.date(2019, 11, 19)
+    >>> parse_date("Nov. 18, 2019, 4:06 p.m.")
+    datetime.datetime(2019, 11, 18, 16, 6)
+    >>> parse_date("Tuesday, 19 November 2019")
+    datetime.date(2019, 11, 19)
+    >>> parse_date("Tue, 19 Nov 2019 08:00:00 GMT").isoformat()
+    '2019-11-19T08:00:00+00:00'
     >>> parse_date("yesterday") is None
     True
     """
-    if not value:
+    if not value or not value.strip():
         return None
-    value = value.strip()
-    match = _ISO_RE.match(value)
-    if match:
-        year, month, day, hour, minute, second, tz = match.groups()
-        try:
-            if hour is None:
-                return date(int(year), int(month), int(day))
-            stamp = f"{int(year):04d}-{int(month):02d}-{int(day):02d}T{int(hour):02d}:{minute}"
-            stamp += f":{second or '00'}"
-            if tz:
-                stamp += "+00:00" if tz == "Z" else tz
-            return datetime.fromisoformat(stamp)
-        except ValueError:
-            return None
-    # RFC 822 dates (RSS-style meta tags)
     try:
-        from email.utils import parsedate_to_datetime
-
-        return parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        if match := _ISO_RE.match(value):
+            return _iso_date(match)
+    except ValueError:  # 2019-02-30 and the like
         return None
+    try:  # RFC 822 dates with a time (RSS-style meta tags), before the looser month forms
+        if ":" in value:
+            return parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError):
+        pass
+    try:
+        if match := _MONTH_DATE_RE.match(value):
+            return _month_date(match)
+    except ValueError:
+        return None
+    return None
 
 
-def _meta(soup: BeautifulSoup, keys: tuple[tuple[str, str], ...]) -> str | None:
-    """Return the content of the first meta tag matching one of (attribute, value)."""
+def _metas(soup: BeautifulSoup, keys: tuple[tuple[str, str], ...]) -> list[str]:
+    """Return the contents of the meta tags matching (attribute, value), in key order."""
     metas = soup.find_all("meta")
+    found = []
     for attr, wanted in keys:
         for meta in metas:
             got = meta.get(attr)
             if isinstance(got, str) and got.strip().lower() == wanted.lower():
                 content = meta.get("content")
                 if isinstance(content, str) and content.strip():
-                    return content.strip()
-    return None
+                    found.append(content.strip())
+    return found
+
+
+# other sites' own names, e.g. <meta name="sn-post-date" content="2019/11/19">
+_PUBLISHED_NAME_RE = re.compile(
+    r"^(?!.*(?:modif|updat|expir))(?:.*(?:publish|pub|post|creat|release|issue).*(?:date|time)|date)$",
+    re.IGNORECASE,
+)
+
+
+def _metas_named(soup: BeautifulSoup, pattern: re.Pattern[str]) -> list[str]:
+    """Return the contents of meta tags whose name, property or itemprop matches pattern."""
+    found = []
+    for meta in soup.find_all("meta"):
+        names = [meta.get(attr) for attr in ("name", "property", "itemprop")]
+        content = meta.get("content")
+        if isinstance(content, str) and any(
+            isinstance(n, str) and pattern.match(n.strip()) for n in names
+        ):
+            found.append(content.strip())
+    return found
+
+
+def _meta(soup: BeautifulSoup, keys: tuple[tuple[str, str], ...]) -> str | None:
+    """Return the content of the first meta tag matching one of (attribute, value)."""
+    return next(iter(_metas(soup, keys)), None)
 
 
 def _json_ld_objects(soup: BeautifulSoup) -> list[dict[str, Any]]:
@@ -277,29 +361,45 @@ def _json_ld_objects(soup: BeautifulSoup) -> list[dict[str, Any]]:
     return found
 
 
-def _json_ld_value(objects: list[dict[str, Any]], key: str) -> str | None:
-    """Return the first string value of key, articles first."""
+def _json_ld_values(objects: list[dict[str, Any]], key: str) -> list[str]:
+    """Return the string values of key, those of articles first."""
 
     def is_article(obj: dict[str, Any]) -> bool:
         kind = obj.get("@type")
         kinds = kind if isinstance(kind, list) else [kind]
         return any(isinstance(k, str) and k.endswith(("Article", "Posting")) for k in kinds)
 
-    for obj in sorted(objects, key=lambda o: not is_article(o)):
-        value = obj.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    return None
+    values = (obj.get(key) for obj in sorted(objects, key=lambda o: not is_article(o)))
+    return [v.strip() for v in values if isinstance(v, str) and v.strip()]
 
 
-def _time_tag(soup: BeautifulSoup, itemprop: str) -> str | None:
-    """Return the datetime attribute of the first <time> (itemprop/pubdate ones first)."""
-    times = [t for t in soup.find_all("time") if t.get("datetime")]
+def _json_ld_value(objects: list[dict[str, Any]], key: str) -> str | None:
+    """Return the first string value of key, articles first."""
+    return next(iter(_json_ld_values(objects, key)), None)
+
+
+def _time_tags(soup: BeautifulSoup, itemprop: str) -> list[str]:
+    """Return the datetime attributes of <time> tags (itemprop/pubdate ones first)."""
+    times = [t for t in soup.find_all("time") if isinstance(t.get("datetime"), str)]
     preferred = [t for t in times if t.get("itemprop") == itemprop or t.has_attr("pubdate")]
-    for tag in preferred or (times if itemprop == "datePublished" else []):
-        value = tag.get("datetime")
-        if isinstance(value, str) and parse_date(value):
-            return value
+    chosen = preferred or (times if itemprop == "datePublished" else [])
+    return [str(t["datetime"]) for t in chosen]
+
+
+def _plausible(value: datetime | date | None) -> bool:
+    """Return False for placeholders such as 0001-01-01 or the Unix epoch."""
+    if value is None:
+        return False
+    day = value.date() if isinstance(value, datetime) else value
+    return day.year >= 1800 and day != date(1970, 1, 1)
+
+
+def _first_date(candidates: list[str]) -> datetime | date | None:
+    """Return the first plausible date among the candidate strings."""
+    for raw in candidates:
+        parsed = parse_date(raw)
+        if _plausible(parsed):
+            return parsed
     return None
 
 
@@ -317,36 +417,33 @@ def _visible_text(html: str) -> str:
 def _byline_date(html: str, words: tuple[str, ...]) -> datetime | date | None:
     """Return a visible "Updated: 2025-07-14 19:33"-style date, as a last resort."""
     for match in _BYLINE_DATE_RE.finditer(_visible_text(html)):
-        if match.group(0).lower().startswith(words):
-            parsed = parse_date(match.group(1))
-            if parsed:
+        if match["word"].lower().startswith(words):
+            parsed = parse_date(match["when"])
+            if _plausible(parsed):
                 return parsed
     return None
 
 
 def _published(soup: BeautifulSoup, ld: list[dict[str, Any]], html: str) -> datetime | date | None:
-    for raw in (
-        _meta(soup, _PUBLISHED_META),
-        _json_ld_value(ld, "datePublished"),
-        _json_ld_value(ld, "dateCreated"),
-        _time_tag(soup, "datePublished"),
-    ):
-        parsed = parse_date(raw)
-        if parsed:
-            return parsed
-    return _byline_date(html, ("updated", "published", "posted", "date", "release"))
+    """Return the publication date: meta tags, JSON-LD, <time>, then a visible byline."""
+    found = _first_date(
+        _metas(soup, _PUBLISHED_META)
+        + _json_ld_values(ld, "datePublished")
+        + _json_ld_values(ld, "dateCreated")
+        + _time_tags(soup, "datePublished")
+        + _metas_named(soup, _PUBLISHED_NAME_RE)
+    )
+    return found or _byline_date(html, ("updated", "published", "posted", "date", "release"))
 
 
 def _modified(soup: BeautifulSoup, ld: list[dict[str, Any]], html: str) -> datetime | date | None:
-    for raw in (
-        _meta(soup, _MODIFIED_META),
-        _json_ld_value(ld, "dateModified"),
-        _time_tag(soup, "dateModified"),
-    ):
-        parsed = parse_date(raw)
-        if parsed:
-            return parsed
-    return _byline_date(html, ("updated",))
+    """Return the last-modified date: meta tags, JSON-LD, <time>, then an "Updated:" byline."""
+    found = _first_date(
+        _metas(soup, _MODIFIED_META)
+        + _json_ld_values(ld, "dateModified")
+        + _time_tags(soup, "dateModified")
+    )
+    return found or _byline_date(html, ("updated",))
 
 
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|\-–—»·:]|::)\s+")

@@ -298,3 +298,42 @@ def test_parse_date_doctests() -> None:
 def test_text_has_no_trailing_whitespace_lines(china_daily: ParsedPage) -> None:
     assert all(p == p.strip() and p for p in china_daily.text.split("\n\n"))
     assert not re.search(r"\n{3,}", china_daily.text)
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "expected"),
+    [
+        pytest.param(
+            '<script type="application/ld+json">{"@type": "NewsArticle",'
+            '"datePublished": "0001-01-01T00:00:00Z"}</script>'
+            '<meta name="date" content="2019-11-19">',
+            "",
+            date(2019, 11, 19),
+            id="placeholder-json-ld-skipped",
+        ),
+        pytest.param(
+            '<meta name="sn-post-date" content="2019/11/19">',
+            "",
+            date(2019, 11, 19),
+            id="site-meta",
+        ),
+        pytest.param(
+            '<meta name="last-updated-date" content="2020-01-01">',
+            "",
+            None,
+            id="not-a-publish-date",
+        ),
+        pytest.param(
+            "",
+            "<p class='byline'>Published: Nov. 18, 2019, 4:06 p.m.</p>",
+            datetime(2019, 11, 18, 16, 6),
+            id="month-name-byline",
+        ),
+        pytest.param(
+            "", "<p>In September 2012, the policy changed.</p>", None, id="no-day-no-date"
+        ),
+    ],
+)
+def test_published_sources(head: str, body: str, expected: date | None) -> None:
+    html = f"<html><head>{head}</head><body>{body}</body></html>"
+    assert parse_html(html).published == expected
