@@ -133,6 +133,36 @@ def run(
         raise typer.Exit(1)
 
 
+@app.command()
+@friendly
+def serve(
+    cron: str = typer.Option(..., "--cron", help='When to run, as a cron schedule, e.g. "0 * * * *" (hourly).'),
+    sources: Path = typer.Option(None, "--sources", help="A sources.toml file (default: the bundled fixtures)."),
+    db: Path = DB_OPTION,
+    report: Path = typer.Option(Path("newsfacts-report.html"), "--report", help="Report file each run rewrites."),
+    name: str = typer.Option("newsfacts-ingest", "--name", help="Name of the Prefect deployment."),
+) -> None:
+    """Serve the ingest flow as a Prefect deployment that runs on a schedule (until Ctrl-C).
+
+    Needs a real Prefect server: schedules do not fire on Prefect's temporary one.
+
+    Examples:
+
+        prefect server start     # in another terminal
+
+        PREFECT_API_URL=http://127.0.0.1:4200/api newsfacts serve --sources sources.toml --cron "0 * * * *"
+    """
+    from flows.serve import BadSchedule, NoPrefectServer, ServeRequest, serve_ingest
+
+    if sources is not None and not sources.exists():
+        raise UsageProblem(f"no such sources file: {sources}")
+    request = ServeRequest(cron=cron, sources_file=sources, db_path=db, report_path=report, name=name)
+    try:
+        serve_ingest(request)
+    except (NoPrefectServer, BadSchedule) as exc:
+        raise _error(str(exc)) from None
+
+
 def _print_summary(summary: Any) -> None:
     serious = [f for f in summary.flags if f.severity in ("warning", "error")]
     typer.echo(
