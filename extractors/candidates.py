@@ -19,8 +19,8 @@ from functools import lru_cache
 from extractors import numbers
 from extractors.units import (
     UnitMatch,
+    alternation,
     currency_before,
-    glued_prefix_regex,
     is_ambiguous_currency,
     lexicon,
     unit_after,
@@ -53,32 +53,33 @@ _MONTHS = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 )
-# Spans whose digits are never figures: dates, times, identifiers, addresses, versions.
+# Digit-led spans that are never figures: dates, times, versions, phone numbers, decades.
+# The leading lookahead lets every other position fail at once.
 _MASKS = re.compile(
-    rf"""
+    rf"""(?=[\d+('])(?:
     \b\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}\b                       # 2025-07-14
     |\b\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}\b                       # 14/07/2025
     |\b\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:[\s\u00a0]?(?i:[ap]\.?m\b\.?))?  # 19:33, 7:30 pm
     |\b\d{{1,2}}(?:\.\d{{2}})?[\s\u00a0]?(?i:a\.m\.|p\.m\.|am\b|pm\b)   # 2 pm
     |\b\d{{1,2}}[\s\u00a0]?o'clock
-    |\b{_MONTHS}\.?[\s\u00a0]{{1,2}}\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?[\s\u00a0]{{1,2}}\d{{4}}\b)?
-    |\b\d{{1,2}}(?:st|nd|rd|th)?[\s\u00a0]{{1,2}}(?:of[\s\u00a0])?{_MONTHS}\b
+    |\b\d{{1,2}}(?:st|nd|rd|th)?[\s\u00a0]{{1,2}}(?:of[\s\u00a0])?{_MONTHS}\b  # 14 July
     |\b\d{{1,5}}[*×xX]\d{{1,5}}\b(?![\s\u00a0]?(?:cm|mm|m|km|ft|in)\b)  # 1024*768
     |\b\d{{1,3}}(?:\.\d{{1,3}}){{3}}\b                              # 192.168.1.2
     |\+?\(?\d{{2,4}}\)?[-\s\u00a0]\d{{3,4}}[-\s\u00a0]\d{{4}}\b       # phone numbers
-    |\b[A-Za-z]{{1,12}}-?\d{{1,12}}(?:[-/.]?[A-Za-z0-9]{{1,12}}){{0,4}}\b  # COVID-19, G20, A380
-    |\b(?:https?://|www\.)[^\s]{{1,200}}
-    |[^\s@]{{1,64}}@[^\s@]{{1,64}}
     |\b\d{{2,4}}'?s\b                                                # 1990s
-    |'\d{{2}}s?\b
-    |\b(?:FY|Q[1-4]|H[12])[\s\u00a0]?\d{{2,4}}\b
+    |'\d{{2}}s?\b)
     """,
     re.VERBOSE,
 )
+_WEB = re.compile(
+    r"\b(?:https?://|www\.)[^\s]{1,200}|[\w.+-]{1,64}@[\w-]{1,64}(?:\.[\w-]{1,20}){1,4}"
+)
+_MONTH_BEFORE = re.compile(rf"\b{_MONTHS}\.?[\s\u00a0]{{1,2}}$")
+_IDENTIFIER_BEFORE = re.compile(r"[A-Za-z][-‐]$")
 _ORDINAL_TAIL = r"(?:st|nd|rd|th)"
 _NUMBER = re.compile(
-    rf"""
-    (?P<ord>(?<![\w.])\d{{1,4}}{_ORDINAL_TAIL}\b)
+    rf"""(?=[\d.½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞])
+    (?:(?P<ord>(?<![\w.])\d{{1,4}}{_ORDINAL_TAIL}\b)
     |(?P<sci>(?<![\w.,])\d{{1,4}}(?:\.\d{{1,12}})?(?:[eE][-+−]?\d{{1,3}}
         |[\s\u00a0]?[×xX*][\s\u00a0]?10\^?[-+−]?\d{{1,3}})(?![\d.]))
     |(?P<frac>(?<![\w.,/])(?:\d{{1,3}}[\s\u00a0]{{1,2}})?\d{{1,3}}/\d{{1,3}}(?![\d/]))
@@ -88,28 +89,39 @@ _NUMBER = re.compile(
         |\d{{1,3}}(?:\.\d{{3}}){{2,12}}(?![\d.])
         |\d{{1,3}}(?:[\u00a0\u202f ]\d{{3}}){{1,6}}(?:\.\d{{1,12}})?(?![\d/])
         |\d{{1,{MAX_DIGITS}}}(?:\.\d{{1,12}})?(?!\d)
-        |\.\d{{1,12}}))
+        |\.\d{{1,12}})))
     """,
     re.VERBOSE,
 )
 _LIST_MARKER = re.compile(r"(?:^|\n)[ \t]{0,8}\(?$")
 
 
+def _first_letters(words: list[str]) -> str:
+    """Return a character class body of the first letters of ``words``, both cases."""
+    letters = {w[0].lower() for w in words if w} | {w[0].upper() for w in words if w}
+    return "".join(sorted(re.escape(c) for c in letters))
+
+
 @lru_cache(maxsize=1)
 def _word_regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     data = numbers.tables()
-    vocab = list(data["units"]) + list(data["tens"]) + list(data["scales"])
-    vocab += list(data["scale_aliases"]) + list(data["fractions"])
-    vocab += ["hundreds", "dozen", "dozens", "and", "a", "an", "point", "minus", "negative", "&"]
-    alt = "|".join(sorted(set(vocab), key=len, reverse=True))
-    token = rf"(?:\b(?i:{alt})\b|&|\d{{1,3}}(?:,\d{{3}}){{1,6}}(?:\.\d{{1,9}})?|\d{{1,15}}(?:\.\d{{1,9}})?)"
+    words = list(data["units"]) + list(data["tens"]) + list(data["scales"])
+    words += list(data["scale_aliases"]) + list(data["fractions"]) + ["hundreds", "dozen", "dozens"]
+    numword = rf"\b(?i:{alternation(words)})\b"
+    glue = rf"\b(?i:{alternation(['and', 'a', 'an', 'point', 'minus', 'negative'])})\b|&"
+    digits = r"\d{1,3}(?:,\d{3}){1,6}(?:\.\d{1,9})?(?![\d,])|\d{1,15}(?:\.\d{1,9})?(?!\d)"
     sep = r"(?:[\s\u00a0]{1,3}[-—–]?[\s\u00a0]{0,3}|[-—–][\s\u00a0]{0,3})"
-    run = re.compile(rf"(?<![\w.,]){token}(?:{sep}{token}){{0,24}}(?![\w])")
-    ords = "|".join(sorted(data["ordinals"], key=len, reverse=True))
-    tens = "|".join(data["tens"])
-    ordinal = re.compile(rf"\b(?i:(?:(?:{tens})[\s\u00a0\-—–]?)?(?:{ords}))\b")
-    mults = "|".join(list(data["multipliers"]) + list(data["fold"]))
-    multiplier = re.compile(rf"\b(?:{mults})\b", re.IGNORECASE)
+    token = rf"(?:{numword}|{glue}|{digits})"
+    lead = rf"(?:{numword}|(?:(?i:an?|minus|negative)\b|{digits})(?={sep}{numword}))"
+    first = _first_letters(words + ["a", "an", "minus", "negative"]) + r"\d"
+    run = re.compile(rf"(?=[{first}])(?<![\w.,]){lead}(?:{sep}{token}){{0,24}}(?![\w])")
+    tens = alternation(list(data["tens"]))
+    ords = alternation(list(data["ordinals"]))
+    first = _first_letters(list(data["tens"]) + list(data["ordinals"]))
+    ordinal = re.compile(rf"(?=[{first}])\b(?i:(?:{tens}[\s\u00a0\-—–]?)?{ords})\b")
+    mults = alternation(list(data["multipliers"]) + list(data["fold"]))
+    first = _first_letters(list(data["multipliers"]) + list(data["fold"]))
+    multiplier = re.compile(rf"(?=[{first}])\b(?i:{mults})\b")
     return run, ordinal, multiplier
 
 
@@ -158,12 +170,10 @@ def find_candidates(text: str) -> list[Candidate]:
 
 
 def _mask_spans(text: str) -> list[tuple[int, int]]:
-    glued = glued_prefix_regex()
-    return [
-        (m.start(), m.end())
-        for m in _MASKS.finditer(text)
-        if not glued.match(text, m.start(), min(m.end(), m.start() + 8))
-    ]
+    spans = [(m.start(), m.end()) for m in _MASKS.finditer(text)]
+    if "@" in text or "://" in text or "www." in text:
+        spans = sorted(spans + [(m.start(), m.end()) for m in _WEB.finditer(text)])
+    return spans
 
 
 def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
@@ -311,6 +321,14 @@ def _is_not_figure(text: str, cand: Candidate, surface: str) -> bool:
     """Return True for years, identifiers, list markers and other digits that are not figures."""
     bare = cand.unit is None and cand.scale is None and cand.kind == "count"
     digits_only = surface.isdigit()
+    if cand.start == cand.num_start and _IDENTIFIER_BEFORE.search(
+        text, max(0, cand.start - 2), cand.start
+    ):
+        return True  # COVID-19, SCP-173, F-35
+    if cand.end < len(text) and text[cand.end].isalnum() and cand.kind != "money":
+        return True  # 5G, 3D, 06F6: part of a name
+    if bare and _MONTH_BEFORE.search(text, max(0, cand.start - 12), cand.start):
+        return True  # July 14
     if digits_only and len(surface) > 1 and surface[0] == "0" and bare:
         return True  # 0108263: a code
     if bare and digits_only and len(surface) == 4 and _is_year(text, cand, int(surface)):

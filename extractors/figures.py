@@ -51,7 +51,8 @@ def load_nlp(name: str = MODEL) -> Language:
     import spacy
 
     try:
-        return spacy.load(name, disable=["lemmatizer"])
+        # coarse POS (attribute_ruler) and lemmas are not read: context uses tags and deps
+        return spacy.load(name, exclude=["lemmatizer", "attribute_ruler"])
     except OSError:
         logger.warning(
             "spaCy model %r is not installed: figures get no measure or entity "
