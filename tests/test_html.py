@@ -286,12 +286,12 @@ def test_published_from_json_ld_graph() -> None:
     assert parsed.title == "A headline"
 
 
-def test_parse_date_doctests() -> None:
+def test_date_doctests() -> None:
     import doctest
 
-    import extractors.html
+    import extractors.pagedate
 
-    result = doctest.testmod(extractors.html)
+    result = doctest.testmod(extractors.pagedate)
     assert result.attempted > 0 and result.failed == 0
 
 
