@@ -84,6 +84,8 @@ _NUMBER = re.compile(
         |[\s\u00a0]?[×xX*][\s\u00a0]?10\^?[-+−]?\d{{1,3}})(?![\d.]))
     |(?P<frac>(?<![\w.,/])(?:\d{{1,3}}[\s\u00a0]{{1,2}})?\d{{1,3}}/\d{{1,3}}(?![\d/]))
     |(?P<vulgar>(?<![\w.,])\d{{0,3}}[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞])
+    |(?P<spaced>(?<![\d.,])\d{{1,3}}(?:[ ],[ ]\d{{3}}){{1,6}}(?:[ ]\.[ ]\d{{1,9}})?(?![\d,])
+        |(?<![\d.,])\d{{1,9}}[ ]\.[ ]\d{{1,9}}(?![\d,]))  # tokenised newswire: "6 . 2", "80 , 000"
     |(?P<digits>(?<![\d_])(?<![\d.,][.,])(?:\d{{1,3}}(?:,\d{{3}}){{1,12}}(?:\.\d{{1,12}})?(?![\d,])
         |\d{{1,2}}(?:,\d{{2}}){{1,6}},\d{{3}}(?:\.\d{{1,12}})?(?![\d,])
         |\d{{1,3}}(?:\.\d{{3}}){{2,12}}(?![\d.])
@@ -112,7 +114,10 @@ def _word_regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     digits = r"\d{1,3}(?:,\d{3}){1,6}(?:\.\d{1,9})?(?![\d,])|\d{1,15}(?:\.\d{1,9})?(?!\d)"
     sep = r"(?:[\s\u00a0]{1,3}[-—–]?[\s\u00a0]{0,3}|[-—–][\s\u00a0]{0,3})"
     token = rf"(?:{numword}|{glue}|{digits})"
-    lead = rf"(?:{numword}|(?:(?i:an?|minus|negative)\b|{digits})(?={sep}{numword}))"
+    lead = (
+        rf"(?:{numword}|(?:(?i:an?)\b|{digits})(?={sep}{numword})"
+        rf"|(?i:minus|negative)\b(?={sep}(?:{numword}|\d)))"
+    )
     first = _first_letters(words + ["a", "an", "minus", "negative"]) + r"\d"
     run = re.compile(rf"(?=[{first}])(?<![\w.,]){lead}(?:{sep}{token}){{0,24}}(?![\w])")
     tens = alternation(list(data["tens"]))
@@ -166,7 +171,7 @@ def find_candidates(text: str) -> list[Candidate]:
             found.append(cand)
     found.extend(_word_candidates(text, masked))
     found = _drop_overlaps(sorted(found, key=lambda c: (c.start, -c.end)))
-    return distribute(text, found)
+    return join_ratios(text, distribute(text, found))
 
 
 def _mask_spans(text: str) -> list[tuple[int, int]]:
@@ -203,6 +208,8 @@ def _digits(text: str, match: re.Match[str]) -> Candidate | None:
         parsed = numbers.parse_special(surface)
         if parsed is None or (match.group("frac") and not _fraction_ok(text, match)):
             return None
+    elif match.group("spaced"):
+        parsed = numbers.parse_digits(surface.replace(" , ", ",").replace(" . ", "."))
     else:
         parsed = numbers.parse_digits(surface if surface[0] != "." else "0" + surface)
     if parsed is None:
@@ -514,6 +521,44 @@ def _drop_overlaps(found: list[Candidate]) -> list[Candidate]:
             continue
         kept.append(cand)
     return kept
+
+
+_RATIO_JOIN = re.compile(r"[\s\u00a0]{1,3}(?P<w>over|out[\s\u00a0]{1,2}of|in)[\s\u00a0]{1,3}", re.IGNORECASE)
+
+
+def join_ratios(text: str, found: list[Candidate]) -> list[Candidate]:
+    """Merge "one in five", "3 out of 10", "1 over 3" into one ratio figure (0.2, 0.3, 0.333)."""
+    out: list[Candidate] = []
+    for cand in found:
+        left = out[-1] if out else None
+        if left is not None and _is_ratio_pair(text, left, cand):
+            merged = Candidate(
+                left.start,
+                cand.end,
+                left.value / cand.value,
+                None,
+                "ratio",
+                left.num_start,
+                cand.end,
+                words=left.words,
+                integer=False,
+            )
+            out[-1] = merged
+            continue
+        out.append(cand)
+    return out
+
+
+def _is_ratio_pair(text: str, left: Candidate, right: Candidate) -> bool:
+    join = _RATIO_JOIN.fullmatch(text, left.end, right.start)
+    if join is None or left.unit or right.unit or right.value == 0:
+        return False
+    if left.kind != "count" or right.kind != "count" or left.scale or right.scale:
+        return False
+    word = join.group("w").lower()
+    if word == "in":
+        return 0 < left.value < right.value <= 1000 and left.value <= 10
+    return abs(left.value) <= abs(right.value) or word == "over"
 
 
 _JOIN = re.compile(r"[\s\u00a0]{0,2}(?:and|or|to|-|–|—)[\s\u00a0]{0,2}$|[-–]$")

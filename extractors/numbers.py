@@ -300,6 +300,16 @@ def parse_phrase(tokens: list[WordToken], start: int = 0) -> tuple[Decimal, int]
     return state.value(), i - start if state.consumed else 0
 
 
+def _fraction_after_and(toks: list[WordToken], start: int) -> tuple[Decimal, int] | None:
+    """Return (value, tokens) of a fraction phrase after "and" ("fifty-four hundredths")."""
+    if start >= len(toks) or toks[start][0] not in ("unit", "tens"):
+        return None
+    found = parse_phrase(toks, start)
+    if found is None or found[1] == 0 or toks[start + found[1] - 1][0] != "frac":
+        return None
+    return (found[0], found[1]) if 0 < found[0] < 1 else None
+
+
 class _PhraseState:
     """Accumulator for ``parse_phrase``: total, current group and the last token kind."""
 
@@ -386,13 +396,14 @@ class _PhraseState:
         singular = not word.endswith("s") and word != "half"
         if singular and self.current != 1 and not (nxt and nxt[0] == "scale"):
             return 0  # "twenty-fifth" is an ordinal, "twenty-fifths" a fraction
-        if self.last in ("unit", "tens", "digit") and self.current and self.current < 100:
-            whole = self.current
-            self.current = Decimal(0)
-            if scaled_next and nxt is not None and nxt[0] == "scale":
-                self.current = whole / denominator  # "three quarters billion"
+        if self.last in ("unit", "tens", "digit", "hundred", "scale") and (
+            self.current or self.total
+        ):
+            if scaled_next and nxt is not None and nxt[0] == "scale" and not self.total:
+                self.current = self.current / denominator  # "three quarters billion"
                 return self._take("half")
-            self.fraction += whole / denominator
+            # "one hundred thirty two fifths" = 132/5: the whole number is the numerator
+            self.total, self.current = (self.total + self.current) / denominator, Decimal(0)
             self.done = True
             return self._take("frac")
         return 0
@@ -435,9 +446,15 @@ class _PhraseState:
                 return self._take("scale", 4)
             self.done = True
             return self._take("frac", 3)
-        if self.last in ("hundred", "scale") and rest[0][0] in ("unit", "tens", "digit"):
-            if self.last == "scale" or rest[0][2] < 100:
-                return self._take("and")
+        part = _fraction_after_and(toks, i + 1)
+        if part is not None:
+            self.fraction += part[0]
+            self.done = True
+            return self._take("frac", part[1] + 1)
+        joinable = self.last in ("hundred", "scale") and rest[0][0] in ("unit", "tens", "digit")
+        after = rest[1][0] if len(rest) > 1 else None
+        if joinable and (self.last == "scale" or rest[0][2] < 100) and after != "hundred":
+            return self._take("and")
         return 0
 
     def _point(self, toks: list[WordToken], i: int) -> int:

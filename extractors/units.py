@@ -156,7 +156,7 @@ def currency_before(text: str, pos: int) -> tuple[int, str] | None:
     >>> currency_before("RMB 5 billion", 4)
     (0, 'CNY')
     """
-    window_start = max(0, pos - 8)
+    window_start = max(0, pos - 12)
     match = prefix_regex().search(text, window_start, pos)
     if not match:
         return None
