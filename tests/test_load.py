@@ -321,3 +321,13 @@ def test_articles_without_figures_load(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     result = _load(db, [_article("No numbers here.")])
     assert (result.articles_loaded, result.figures_loaded) == (1, 0)
+
+
+def test_opening_the_file_both_ways_in_one_process_says_why(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    writer = connect(db)
+    try:
+        with pytest.raises(WarehouseError, match="already has it open"):
+            connect(db, read_only=True)
+    finally:
+        writer.close()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -249,52 +250,57 @@ def _figure_table(
     batch: Sequence[tuple[Article, Sequence[Figure]]], run_id: str, extractor_version: str
 ) -> pa.Table:
     """Return the figure rows of a batch, checked against their texts, first of a duplicate kept."""
-    columns: dict[str, list[object]] = {name: [] for name in _FIGURE_SCHEMA.names}
+    rows: list[tuple[Any, ...]] = []
     seen: set[str] = set()
     for article, figures in batch:
-        content_hash = article.content_hash
-        ids = [figure_id(article.article_id, content_hash, f.start, f.end, f.kind) for f in figures]
+        article_id, content_hash, text = article.article_id, article.content_hash, article.text
+        ids = [figure_id(article_id, content_hash, f.start, f.end, f.kind) for f in figures]
         by_surface = {f.surface: fid for f, fid in zip(figures, ids, strict=True)}
         for fig, fid in zip(figures, ids, strict=True):
-            if article.text[fig.start : fig.end] != fig.surface:
+            if text[fig.start : fig.end] != fig.surface:
                 raise WarehouseError(
                     f"figure {fig.surface!r} does not match the text of article "
-                    f"{article.article_id} at {fig.start}:{fig.end}"
+                    f"{article_id} at {fig.start}:{fig.end}"
                 )
             if fid in seen:
                 continue
             seen.add(fid)
-            step, low, high = printed_interval(fig.surface, float(fig.value), fig.approx)
-            row = {
-                "figure_id": fid,
-                "article_id": article.article_id,
-                "content_hash": content_hash,
-                "start_char": fig.start,
-                "end_char": fig.end,
-                "surface": fig.surface,
-                "value": float(fig.value),
-                "unit": fig.unit,
-                "kind": fig.kind,
-                "approx": fig.approx,
-                "measure": fig.measure,
-                "entity": fig.entity,
-                "period": fig.period,
-                "change_direction": fig.change.direction if fig.change else None,
-                "change_reference_period": fig.change.reference_period if fig.change else None,
-                "change_base_figure_id": _base_id(fig, ids, by_surface),
-                "sentence": _sentence(article.text, fig),
-                "sentence_start": fig.sentence_start,
-                "warnings": list(fig.warnings),
-                "precision": step,
-                "value_low": low,
-                "value_high": high,
-                "is_current": True,
-                "run_id": run_id,
-                "extractor_version": extractor_version,
-            }
-            for name, value in row.items():
-                columns[name].append(value)
-    return pa.Table.from_pydict(columns, schema=_FIGURE_SCHEMA)
+            value = float(fig.value)
+            step, low, high = printed_interval(fig.surface, value, fig.approx)
+            change = fig.change
+            # in the order of _FIGURE_SCHEMA; a tuple per figure is the cheap way to build columns
+            rows.append(
+                (
+                    fid,
+                    article_id,
+                    content_hash,
+                    fig.start,
+                    fig.end,
+                    fig.surface,
+                    value,
+                    fig.unit,
+                    fig.kind,
+                    fig.approx,
+                    fig.measure,
+                    fig.entity,
+                    fig.period,
+                    change.direction if change else None,
+                    change.reference_period if change else None,
+                    _base_id(fig, ids, by_surface),
+                    _sentence(text, fig),
+                    fig.sentence_start,
+                    list(fig.warnings),
+                    step,
+                    low,
+                    high,
+                    True,
+                    run_id,
+                    extractor_version,
+                )
+            )
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(_FIGURE_SCHEMA.names)
+    cols = dict(zip(_FIGURE_SCHEMA.names, map(list, columns), strict=True))
+    return pa.Table.from_pydict(cols, schema=_FIGURE_SCHEMA)
 
 
 # The steps of one batch, in order; each runs inside the batch's transaction.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 # relative widening for "about", "around", "roughly", "nearly"
 ABOUT_WIDENING = 0.05
@@ -77,6 +78,7 @@ def printed_step(surface: str, value: float) -> float:
     return 10.0 ** (math.floor(math.log10(magnitude)) - 2)
 
 
+@lru_cache(maxsize=65536)  # surfaces repeat ("95%", "2,000"): a hit skips the parsing
 def printed_interval(
     surface: str, value: float, approx: str = "exact"
 ) -> tuple[float, float, float]:
