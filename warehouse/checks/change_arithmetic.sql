@@ -129,6 +129,13 @@ direction_flags as (
     join figures as c on c.figure_id = k.change_id
     where k.level_direction is not null
       and c.change_direction <> k.level_direction
+      -- "rose to $50, down 10% from its peak": measured from another point, not a contradiction
+      and not regexp_matches(
+          substring(c.sentence, c.end_char - c.sentence_start + 1, 60),
+          '^\s*(\w+\s+)?(from|since|below|above|off|on)\s+(its|their|the|a|an)\s+(\w+\s+)?'
+          || '(peak|high|low|record|top|bottom)',
+          'i'
+      )
 ),
 
 final as (
