@@ -43,6 +43,11 @@ _FURNITURE_RES = (
     re.compile(r"^license for publishing\b", re.IGNORECASE),
     # teasers for other stories: "Read more: Alibaba poised to launch ..."
     re.compile(r"^(?:read more|see also|related|recommended|more on this)\s*[:>|]", re.IGNORECASE),
+    # a timestamp line on its own: "Updated at 1:23 p.m.", "Published: 2019-11-19 08:00"
+    re.compile(
+        r"^(?:last )?(?:updated|published|posted)\b(?=.*\d)[^.!?]{0,50}(?:[ap]\.?m\.?)?$",
+        re.IGNORECASE,
+    ),
 )
 
 

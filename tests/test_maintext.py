@@ -45,11 +45,12 @@ def test_share_rows_and_teasers_are_dropped() -> None:
         f"{_paragraphs(3, 'Body')}"
         "<p>Read more: Metro fares to rise 20% next year</p>"
         "<p>f t g m</p><p>Share</p><p>Copyright 2024 Example Daily. All rights reserved.</p>"
+        "<p>Updated at 1:23 p.m.</p>"
         "</article>"
     )
     text = extract_main_text(html)
     assert text.count("Body paragraph") == 3
-    for furniture in ("Read more", "20%", "f t g m", "Share", "Copyright"):
+    for furniture in ("Read more", "20%", "f t g m", "Share", "Copyright", "Updated at"):
         assert furniture not in text
 
 
