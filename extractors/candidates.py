@@ -523,7 +523,9 @@ def _drop_overlaps(found: list[Candidate]) -> list[Candidate]:
     return kept
 
 
-_RATIO_JOIN = re.compile(r"[\s\u00a0]{1,3}(?P<w>over|out[\s\u00a0]{1,2}of|in)[\s\u00a0]{1,3}", re.IGNORECASE)
+_RATIO_JOIN = re.compile(
+    r"[\s\u00a0]{1,3}(?P<w>over|out[\s\u00a0]{1,2}of|in)[\s\u00a0]{1,3}", re.IGNORECASE
+)
 
 
 def join_ratios(text: str, found: list[Candidate]) -> list[Candidate]:
@@ -570,6 +572,8 @@ def distribute(text: str, found: list[Candidate]) -> list[Candidate]:
         between = text[left.end : right.start]
         if len(between) > 7 or not _JOIN.fullmatch(between) or left.words != right.words:
             continue
+        if right.unit is None and left.currency:
+            right.unit, right.kind, right.currency = left.currency, "money", left.currency
         if left.scale is None and right.scale and left.unit in (None, right.unit, right.currency):
             left.value, left.scale = left.value * right.scale, right.scale
         if (

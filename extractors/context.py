@@ -59,8 +59,8 @@ _PERIOD = re.compile(
     re.VERBOSE,
 )
 _REFERENCE_LEFT = re.compile(
-    rf"(?i:than|compared{_WS}{{1,2}}(?:with|to)|from|since|versus|vs\.?|against|over|relative{_WS}to"
-    rf"|on|with){_WS}{{1,3}}(?:(?i:in|the|that{_WS}of|levels{_WS}of|a|end{_WS}of|same{_WS}period"
+    rf"(?<![A-Za-z])(?i:than|compared{_WS}{{1,2}}(?:with|to)|from|since|versus|vs\.?|against|over"
+    rf"|relative{_WS}to|on){_WS}{{1,3}}(?:(?i:in|the|that{_WS}of|levels{_WS}of|a|end{_WS}of|same{_WS}period"
     rf"{_WS}(?:of|in)){_WS}{{1,3}}){{0,3}}$"
 )
 
