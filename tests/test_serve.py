@@ -164,3 +164,49 @@ def test_serve_registers_the_cron_deployment_and_its_runs_load_articles(
     finally:
         con.close()
     assert titles == (2, 2) and figures[0] >= 3 and status == "ok"
+
+
+# --------------------------------------------------------------------------- prefect.yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_prefect_yaml_describes_the_served_deployment() -> None:
+    import inspect
+
+    import yaml
+
+    from flows.pipeline import ingest
+
+    config = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))
+    (deployment,) = config["deployments"]
+    assert deployment["entrypoint"] == "flows/pipeline.py:ingest"
+    assert (ROOT / deployment["entrypoint"].split(":")[0]).is_file()
+    assert [s["cron"] for s in deployment["schedules"]] == [CRON]
+    accepted = set(inspect.signature(ingest.fn).parameters)
+    assert set(deployment["parameters"]) <= accepted
+    assert (ROOT / deployment["parameters"]["sources_file"]).is_file()
+    assert deployment["work_pool"]["name"]
+
+
+@pytest.mark.slow
+def test_prefect_yaml_deploys_to_a_work_pool(prefect_server: str, tmp_path: Path) -> None:
+    from prefect.client.orchestration import SyncPrefectClient
+
+    env = clean_env(tmp_path / "home", PREFECT_API_URL=prefect_server, NEWSFACTS_HOME=str(ROOT))
+    prefect = [str(PREFECT), "--no-prompt"]
+    subprocess.run([*prefect, "work-pool", "create", "newsfacts", "--type", "process"],
+                   cwd=ROOT, env=env, capture_output=True, timeout=120, check=True)
+    # Prefect 3.8.8's `deploy` saves the deployment, then fails its "any workers online?" query
+    # with a 422 from the server; the deployment itself is what this test checks
+    subprocess.run([*prefect, "deploy", "--name", "newsfacts-hourly"], cwd=ROOT, env=env,
+                   capture_output=True, timeout=180, check=False)
+    with SyncPrefectClient(api=prefect_server) as client:
+        deployment = client.read_deployment_by_name("ingest/newsfacts-hourly")
+    (schedule,) = deployment.schedules
+    assert schedule.schedule.cron == CRON
+    assert deployment.work_pool_name == "newsfacts"
+    assert deployment.entrypoint == "flows/pipeline.py:ingest"
+    assert deployment.pull_steps == [
+        {"prefect.deployments.steps.set_working_directory": {"directory": str(ROOT)}}
+    ]
