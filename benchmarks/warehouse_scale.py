@@ -154,6 +154,46 @@ def _growth(b: ArticleBuilder, rng: random.Random, ctx: dict, wrong: bool) -> No
     )
 
 
+def _coverage(b: ArticleBuilder, rng: random.Random, ctx: dict, wrong: bool) -> None:
+    share = 104 if wrong else rng.randint(60, 99)
+    b.sentence(
+        [
+            f"In {ctx['period']} the scheme was covering ",
+            (
+                f"{share}%",
+                {"value": share, "kind": "percent", "unit": "percent", "period": ctx["period"]},
+            ),
+            " of residents.",
+        ]
+    )
+
+
+def _self_compared(b: ArticleBuilder, rng: random.Random, ctx: dict, wrong: bool) -> None:
+    level = rng.randint(20, 900) * 1000
+    change = rng.randint(5, 90) * 100
+    reference = ctx["period"] if wrong else str(int(ctx["period"]) - 1)
+    common = {"measure": "participants", "entity": ctx["entity"], "period": ctx["period"]}
+    b.sentence(
+        [
+            f"In {ctx['period']}, ",
+            (_n(level), {"value": level, **common}),
+            " people took part, ",
+            (
+                _n(change),
+                {
+                    "value": change,
+                    "kind": "change",
+                    "direction": "up",
+                    "ref": reference,
+                    "base": 0,
+                    **common,
+                },
+            ),
+            f" more than in {reference}.",
+        ]
+    )
+
+
 def _currency(b: ArticleBuilder, rng: random.Random, ctx: dict, wrong: bool) -> None:
     usd = rng.randint(11, 99)
     cny = round(usd * 7.0 * (1.4 if wrong else 1.0) / 10, 2)
@@ -296,6 +336,8 @@ TEMPLATES = [
     _restated,
     _ambiguous,
     _reported,
+    _coverage,
+    _self_compared,
     _filler,
     _filler,
     _filler,
