@@ -370,42 +370,63 @@ def _cell_text(cell: Tag) -> str:
     return re.sub(r"\s+", " ", cell.get_text(" ")).strip()
 
 
-def _row_cells(row: Tag) -> list[tuple[str, bool]]:
-    """Return (text, is_header) per column, a colspan cell repeated over its columns."""
-    cells: list[tuple[str, bool]] = []
+_MAX_CELL_CHARS = 300  # a cell holding a whole article means a layout table
+# a cell that is just a value: "5040", "$1,349.00*", "-3.5%"
+_VALUE_CELL_RE = re.compile(r"^[-+−–(]?\s*[$€£¥]?\s*\d[\d.,\s]*(?:%|[kKmMbB]n?)?\*?\)?$")
+
+Cells = list[tuple[str, bool, int]]  # (text, is a <th>, columns spanned)
+
+
+def _row_cells(row: Tag) -> Cells:
+    """Return (text, is_th, colspan) per cell of a row."""
+    cells: Cells = []
     for cell in row.find_all(["td", "th"], recursive=False):
         try:
             span = max(1, min(int(str(cell.get("colspan") or 1)), 50))
         except ValueError:
             span = 1
-        cells.extend([(_cell_text(cell), cell.name == "th")] * span)
+        cells.append((_cell_text(cell), cell.name == "th", span))
     return cells
 
 
+def _spread(cells: Cells) -> tuple[str, ...]:
+    """Return the row's texts, a colspan cell repeated over its columns."""
+    return tuple(text for text, _, span in cells for _ in range(span))
+
+
+def _looks_like_header(first: Cells, rest: list[Cells]) -> bool:
+    """Return True for a first row of <th>, or of labels above rows that hold values."""
+    if all(is_th for _, is_th, _ in first):
+        return True
+    value_rows = sum(any(_VALUE_CELL_RE.match(text) for text, _, _ in row) for row in rest)
+    no_values = not any(_VALUE_CELL_RE.match(text) for text, _, _ in first)
+    return no_values and bool(rest) and value_rows * 2 >= len(rest)
+
+
 def _table(table: Tag) -> Table | None:
-    """Return the table's header row and body rows, or None for a layout/empty table."""
-    rows: list[Tag] = []
-    for row in table.find_all("tr"):
-        # rows of nested tables belong to those tables
-        if row.find_parent("table") is table:
-            rows.append(row)
-    cell_rows = [_row_cells(r) for r in rows]
-    cell_rows = [r for r in cell_rows if r and any(text for text, _ in r)]
-    if not cell_rows or max(len(r) for r in cell_rows) < 2:
+    """Return the table's header row and body rows, or None for a layout or empty table."""
+    if table.get("role") == "presentation" or table.find("table") is not None:
         return None
-    header: tuple[str, ...] = ()
-    thead = table.find("thead")
-    first = cell_rows[0]
-    if (isinstance(thead, Tag) and thead.find_parent("table") is table) or all(
-        is_th for _, is_th in first
-    ):
-        header = tuple(text for text, _ in first)
-        cell_rows = cell_rows[1:]
-    body = tuple(tuple(text for text, _ in r) for r in cell_rows)
-    if not body:
+    rows = [_row_cells(r) for r in table.find_all("tr") if r.find_parent("table") is table]
+    rows = [r for r in rows if any(text for text, _, _ in r)]
+    if not rows or any(len(t) > _MAX_CELL_CHARS for r in rows for t, _, _ in r):
         return None
+    width = max(sum(span for _, _, span in r) for r in rows)
     caption_tag = table.find("caption")
-    caption = _cell_text(caption_tag) if isinstance(caption_tag, Tag) else None
+    caption = _cell_text(caption_tag) if isinstance(caption_tag, Tag) else ""
+    if width < 2:
+        return None
+    if len(rows[0]) == 1 and rows[0][0][2] == width:  # a title row across the whole table
+        caption = caption or rows[0][0][0]
+        rows = rows[1:]
+    thead = table.find("thead")
+    header: tuple[str, ...] = ()
+    in_thead = isinstance(thead, Tag) and thead.find_parent("table") is table
+    if rows and (in_thead or _looks_like_header(rows[0], rows[1:])):
+        header, rows = _spread(rows[0]), rows[1:]
+    body = tuple(r for r in map(_spread, rows) if r != header)  # headers repeated in the body
+    if not body or (not header and len(body) < 2):
+        return None
     return Table(caption=caption or None, header=header, rows=body)
 
 

@@ -337,3 +337,40 @@ def test_text_has_no_trailing_whitespace_lines(china_daily: ParsedPage) -> None:
 def test_published_sources(head: str, body: str, expected: date | None) -> None:
     html = f"<html><head>{head}</head><body>{body}</body></html>"
     assert parse_html(html).published == expected
+
+
+def test_td_header_row_title_row_and_repeated_header() -> None:
+    html = """<table>
+      <tr><td colspan="3">Standings after round 12</td></tr>
+      <tr><td>Pos.</td><td>Driver</td><td>Top 5</td></tr>
+      <tr><td>1</td><td>Kyle Busch</td><td>17</td></tr>
+      <tr><td>Pos.</td><td>Driver</td><td>Top 5</td></tr>
+      <tr><td>2</td><td>Martin Truex Jr.</td><td>15</td></tr>
+    </table>"""
+    (table,) = parse_html(html).tables
+    assert table.caption == "Standings after round 12"
+    assert table.header == ("Pos.", "Driver", "Top 5")
+    assert table.rows == (("1", "Kyle Busch", "17"), ("2", "Martin Truex Jr.", "15"))
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        pytest.param(
+            "<table><tr><td><img src='logo.png'></td><td>"
+            + "An article in a layout cell. " * 20
+            + "</td></tr><tr><td>Menu</td><td>More</td></tr></table>",
+            id="article-in-a-cell",
+        ),
+        pytest.param(
+            "<table><tr><td>Home</td><td>News</td><td>Sport</td></tr></table>", id="one-row-menu"
+        ),
+        pytest.param(
+            "<table role='presentation'><tr><th>A</th><th>B</th></tr><tr><td>1</td><td>2</td></tr>"
+            "</table>",
+            id="role-presentation",
+        ),
+    ],
+)
+def test_layout_tables_are_not_tables(html: str) -> None:
+    assert parse_html(html).tables == ()
