@@ -445,8 +445,10 @@ def parse_html(html: str | bytes, url: str | None = None) -> ParsedPage:
     """
     if isinstance(html, bytes):
         html = decode_html(html)
-    elif "\x00" in html[:4096]:
-        raise UnreadablePage("not HTML: the text contains NUL characters (binary data?)")
+    elif what := _sniff_binary(html[:4096].encode("latin-1", errors="replace")):
+        # binary data read as text (e.g. latin-1) keeps its magic bytes and control bytes
+        raise UnreadablePage(f"not HTML: looks like {what}")
+    html = html.replace("\x00", "")  # a stray NUL makes lxml refuse the whole page
     if not html.strip():
         return ParsedPage(text="")
     # only the tags metadata and tables come from: 2-3 times faster than a full soup

@@ -374,3 +374,10 @@ def test_td_header_row_title_row_and_repeated_header() -> None:
 )
 def test_layout_tables_are_not_tables(html: str) -> None:
     assert parse_html(html).tables == ()
+
+
+def test_a_stray_nul_does_not_lose_the_page() -> None:
+    paragraph = "The council approved a budget of 3.2 billion yuan, up 5% on last year. " * 3
+    html = f"<html><body><article><p>{paragraph}</p>\x00<p>{paragraph[::-1]}</p></article></body></html>"
+    assert paragraph.strip() in parse_html(html).text
+    assert paragraph.strip() in parse_html(html.encode("utf-8")).text
