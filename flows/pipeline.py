@@ -243,7 +243,8 @@ def _run_ingest(settings: Settings, task_runner_name: str) -> RunSummary:
     progress = _Progress(settings.progress)
     read_futures = [read_local_source.submit(spec) for spec in specs if spec.kind in LOCAL_KINDS]
     # one discover-links task per feed/sitemap/list, then one fetch-page task per page
-    remote = fetch_remote_sources(remote_specs(specs), fetch_config, validators, run_id)
+    remote = fetch_remote_sources(remote_specs(specs), fetch_config, validators, run_id,
+                                  progress=progress)
     if remote.fetches:
         con = connect(db_path, wait_s=settings.wait_s)
         try:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -219,21 +219,45 @@ def fetch_page_task(
     return fetch_page(source, url, shared_fetcher(run_key, fetch_config, allow_private), validator)
 
 
+def task_processes() -> int:
+    """Return how many processes run this flow run's tasks: Dask workers, or 1."""
+    from prefect.context import FlowRunContext
+
+    runner = getattr(FlowRunContext.get(), "task_runner", None)
+    if type(runner).__name__ != "DaskTaskRunner":
+        return 1
+    return max(1, len(runner.client.nthreads()))  # type: ignore[union-attr]
+
+
+def per_process_config(config: FetchConfig, processes: int) -> FetchConfig:
+    """Return the config each of ``processes`` workers fetches with, so that together they keep
+    ``per_host_concurrency`` (at least one request each: more workers than that send one each).
+
+    >>> per_process_config(FetchConfig(per_host_concurrency=2), 2).per_host_concurrency
+    1
+    """
+    share = max(1, config.per_host_concurrency // max(1, processes))
+    return config if share == config.per_host_concurrency else replace(config, per_host_concurrency=share)
+
+
 def fetch_remote_sources(
     specs: Sequence[SourceSpec],
     fetch_config: FetchConfig,
     validators: dict[str, Validator],
     run_key: str,
     *,
-    tick: Callable[[], None] | None = None,
+    progress: Any = None,
 ) -> RemoteBatch:
     """Inside a flow: discover each source's links, then fetch every page as its own task.
 
-    A page listed by two sources is fetched once (for the first source that lists it).
+    A page listed by two sources is fetched once (for the first source that lists it). The
+    per-host limit is shared out between Dask worker processes. ``progress`` (optional) has
+    ``start(label, total)`` and ``tick()``.
     """
     batch = RemoteBatch()
     if not specs:
         return batch
+    fetch_config = per_process_config(fetch_config, task_processes())
     discoveries = [discover_task.submit(spec, fetch_config, run_key) for spec in specs]
     pages: list[Any] = []
     seen: set[str] = set()
@@ -247,10 +271,12 @@ def fetch_remote_sources(
             pages.append(fetch_page_task.submit(
                 spec.name, url, spec.allow_private, fetch_config, validators.get(url), run_key
             ))
+    if progress is not None:
+        progress.start("fetch", len(pages))
     for future in pages:
         batch.add_page(future.result())
-        if tick is not None:
-            tick()
+        if progress is not None:
+            progress.tick()
     close_fetchers(run_key)
     return batch
 

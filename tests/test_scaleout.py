@@ -37,6 +37,7 @@ def site() -> Iterator[NewsSite]:
 
 def write_sources(folder: Path, site: NewsSite) -> Path:
     path = folder / "sources.toml"
+    slow = ", ".join(f'"{site.url(f"/fault/slow/{n}")}"' for n in range(6))
     path.write_text(textwrap.dedent(f"""\
         [fetch]
         timeout_s = 2
@@ -55,6 +56,11 @@ def write_sources(folder: Path, site: NewsSite) -> Path:
         name = "test-sitemap"
         sitemap = "{site.url('/sitemap-news.xml')}"
         allow_private = true
+
+        [[sources]]
+        name = "slow-pages"
+        urls = [{slow}]
+        allow_private = true
         """), encoding="utf-8")
     return path
 
@@ -70,9 +76,12 @@ def test_two_dask_workers_build_the_same_warehouse_as_threads(
     threaded = run_ingest(base.with_(db_path=tmp_path / "threads.duckdb"))
     dask = run_ingest(base.with_(db_path=tmp_path / "dask.duckdb", workers=2))
     assert dask.task_runner == "on a Dask cluster of 2 workers"
+    # two worker processes together keep per_host_concurrency (2, the default) on the site
+    assert site.max_in_flight <= 2
     assert "Dask" not in threaded.task_runner
     assert dask.status == threaded.status
     assert dask.articles_loaded == threaded.articles_loaded >= 4  # 2 bundled, the rest fetched
+    assert dask.articles_seen == threaded.articles_seen == 2 + 3 + 6
     assert {(f.url, f.reason) for f in dask.failures} == {(f.url, f.reason) for f in threaded.failures}
     figures = f"select {FIGURE_KEY} from figures order by all"
     by_threads = rows(tmp_path / "threads.duckdb", figures)
