@@ -104,6 +104,9 @@ def article_from_document(doc: RawDocument) -> Article | Failure:
         text, tables, parser_version = (doc.text or "").strip(), (), PARSER_VERSION
     if not text.strip():
         return Failure(source=doc.source, url=doc.url or doc.key, reason="no main text found")
+    if isinstance(published, datetime) and published.tzinfo is not None:
+        # keep the page's own wall-clock time ("Updated: 2025-07-14 19:33"), as readers see it
+        published = published.replace(tzinfo=None)
     return Article(
         article_id=doc.doc_id or article_id_for(doc.url or doc.key),
         text=text,
