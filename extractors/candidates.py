@@ -56,18 +56,18 @@ _MONTHS = (
 # Digit-led spans that are never figures: dates, times, versions, phone numbers, decades.
 # The leading lookahead lets every other position fail at once.
 _MASKS = re.compile(
-    rf"""(?=[\d+('])(?:
-    \b\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}\b                       # 2025-07-14
-    |\b\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}\b                       # 14/07/2025
-    |\b\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:[\s\u00a0]?(?i:[ap]\.?m\b\.?))?  # 19:33, 7:30 pm
-    |\b\d{{1,2}}(?:\.\d{{2}})?[\s\u00a0]?(?i:a\.m\.|p\.m\.|am\b|pm\b)   # 2 pm
-    |\b\d{{1,2}}[\s\u00a0]?o'clock
-    |\b\d{{1,2}}(?:st|nd|rd|th)?[\s\u00a0]{{1,2}}(?:of[\s\u00a0])?{_MONTHS}\b  # 14 July
-    |\b\d{{1,5}}[*×xX]\d{{1,5}}\b(?![\s\u00a0]?(?:cm|mm|m|km|ft|in)\b)  # 1024*768
-    |\b\d{{1,3}}(?:\.\d{{1,3}}){{3}}\b                              # 192.168.1.2
-    |\+?\(?\d{{2,4}}\)?[-\s\u00a0]\d{{3,4}}[-\s\u00a0]\d{{4}}\b       # phone numbers
-    |\b\d{{2,4}}'?s\b                                                # 1990s
-    |'\d{{2}}s?\b)
+    rf"""(?=[0-9+('])(?:
+    \b[0-9]{{4}}[-/.][0-9]{{1,2}}[-/.][0-9]{{1,2}}\b                       # 2025-07-14
+    |\b[0-9]{{1,2}}[/.][0-9]{{1,2}}[/.][0-9]{{2,4}}\b                       # 14/07/2025
+    |\b[0-9]{{1,2}}:[0-9]{{2}}(?::[0-9]{{2}})?(?:[\s\u00a0]?(?i:[ap]\.?m\b\.?))?  # 19:33, 7:30 pm
+    |\b[0-9]{{1,2}}(?:\.[0-9]{{2}})?[\s\u00a0]?(?i:a\.m\.|p\.m\.|am\b|pm\b)   # 2 pm
+    |\b[0-9]{{1,2}}[\s\u00a0]?o'clock
+    |\b[0-9]{{1,2}}(?:st|nd|rd|th)?[\s\u00a0]{{1,2}}(?:of[\s\u00a0])?{_MONTHS}\b  # 14 July
+    |\b[0-9]{{1,5}}[*×xX][0-9]{{1,5}}\b(?![\s\u00a0]?(?:cm|mm|m|km|ft|in)\b)  # 1024*768
+    |\b[0-9]{{1,3}}(?:\.[0-9]{{1,3}}){{3}}\b                              # 192.168.1.2
+    |\+?\(?[0-9]{{2,4}}\)?[-\s\u00a0][0-9]{{3,4}}[-\s\u00a0][0-9]{{4}}\b       # phone numbers
+    |\b[0-9]{{2,4}}'?s\b                                                # 1990s
+    |'[0-9]{{2}}s?\b)
     """,
     re.VERBOSE,
 )
@@ -78,20 +78,20 @@ _MONTH_BEFORE = re.compile(rf"\b{_MONTHS}\.?[\s\u00a0]{{1,2}}$")
 _IDENTIFIER_BEFORE = re.compile(r"[A-Za-z][-‐]$")
 _ORDINAL_TAIL = r"(?:st|nd|rd|th)"
 _NUMBER = re.compile(
-    rf"""(?=[\d.½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞])
-    (?:(?P<ord>(?<![\w.])\d{{1,4}}{_ORDINAL_TAIL}\b)
-    |(?P<sci>(?<![\w.,])\d{{1,4}}(?:\.\d{{1,12}})?(?:[eE][-+−]?\d{{1,3}}
-        |[\s\u00a0]?[×xX*][\s\u00a0]?10\^?[-+−]?\d{{1,3}})(?![\d.]))
-    |(?P<frac>(?<![\w.,/])(?:\d{{1,3}}[\s\u00a0]{{1,2}})?\d{{1,3}}/\d{{1,3}}(?![\d/]))
-    |(?P<vulgar>(?<![\w.,])\d{{0,3}}[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞])
-    |(?P<spaced>(?<![\d.,])\d{{1,3}}(?:[ ],[ ]\d{{3}}){{1,6}}(?:[ ]\.[ ]\d{{1,9}})?(?![\d,])
-        |(?<![\d.,])\d{{1,9}}[ ]\.[ ]\d{{1,9}}(?![\d,]))  # tokenised newswire: "6 . 2", "80 , 000"
-    |(?P<digits>(?<![\d_])(?<![\d.,][.,])(?:\d{{1,3}}(?:,\d{{3}}){{1,12}}(?:\.\d{{1,12}})?(?![\d,])
-        |\d{{1,2}}(?:,\d{{2}}){{1,6}},\d{{3}}(?:\.\d{{1,12}})?(?![\d,])
-        |\d{{1,3}}(?:\.\d{{3}}){{2,12}}(?![\d.])
-        |\d{{1,3}}(?:[\u00a0\u202f ]\d{{3}}){{1,6}}(?:\.\d{{1,12}})?(?![\d/])
-        |\d{{1,{MAX_DIGITS}}}(?:\.\d{{1,12}})?(?!\d)
-        |\.\d{{1,12}})))
+    rf"""(?=[0-9.½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞])
+    (?:(?P<ord>(?<![\w.])[0-9]{{1,4}}{_ORDINAL_TAIL}\b)
+    |(?P<sci>(?<![\w.,])[0-9]{{1,4}}(?:\.[0-9]{{1,12}})?(?:[eE][-+−]?[0-9]{{1,3}}
+        |[\s\u00a0]?[×xX*][\s\u00a0]?10\^?[-+−]?[0-9]{{1,3}})(?![0-9.]))
+    |(?P<frac>(?<![\w.,/])(?:[0-9]{{1,3}}[\s\u00a0]{{1,2}})?[0-9]{{1,3}}/[0-9]{{1,3}}(?![0-9/]))
+    |(?P<vulgar>(?<![\w.,])[0-9]{{0,3}}[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞])
+    |(?P<spaced>(?<![0-9.,])[0-9]{{1,3}}(?:[ ],[ ][0-9]{{3}}){{1,6}}(?:[ ]\.[ ][0-9]{{1,9}})?(?![0-9,])
+        |(?<![0-9.,])[0-9]{{1,9}}[ ]\.[ ][0-9]{{1,9}}(?![0-9,]))  # tokenised newswire: "6 . 2", "80 , 000"
+    |(?P<digits>(?<![0-9_])(?<![0-9.,][.,])(?:[0-9]{{1,3}}(?:,[0-9]{{3}}){{1,12}}(?:\.[0-9]{{1,12}})?(?![0-9,])
+        |[0-9]{{1,2}}(?:,[0-9]{{2}}){{1,6}},[0-9]{{3}}(?:\.[0-9]{{1,12}})?(?![0-9,])
+        |[0-9]{{1,3}}(?:\.[0-9]{{3}}){{2,12}}(?![0-9.])
+        |[0-9]{{1,3}}(?:[\u00a0\u202f ][0-9]{{3}}){{1,6}}(?:\.[0-9]{{1,12}})?(?![0-9/])
+        |[0-9]{{1,{MAX_DIGITS}}}(?:\.[0-9]{{1,12}})?(?![0-9])
+        |\.[0-9]{{1,12}})))
     """,
     re.VERBOSE,
 )
@@ -111,14 +111,14 @@ def _word_regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     words += list(data["scale_aliases"]) + list(data["fractions"]) + ["hundreds", "dozen", "dozens"]
     numword = rf"\b(?i:{alternation(words)})\b"
     glue = rf"\b(?i:{alternation(['and', 'a', 'an', 'point', 'minus', 'negative'])})\b|&"
-    digits = r"\d{1,3}(?:,\d{3}){1,6}(?:\.\d{1,9})?(?![\d,])|\d{1,15}(?:\.\d{1,9})?(?!\d)"
+    digits = r"[0-9]{1,3}(?:,[0-9]{3}){1,6}(?:\.[0-9]{1,9})?(?![0-9,])|[0-9]{1,15}(?:\.[0-9]{1,9})?(?![0-9])"
     sep = r"(?:[\s\u00a0]{1,3}[-—–]?[\s\u00a0]{0,3}|[-—–][\s\u00a0]{0,3})"
     token = rf"(?:{numword}|{glue}|{digits})"
     lead = (
         rf"(?:{numword}|(?:(?i:an?)\b|{digits})(?={sep}{numword})"
-        rf"|(?i:minus|negative)\b(?={sep}(?:{numword}|\d)))"
+        rf"|(?i:minus|negative)\b(?={sep}(?:{numword}|[0-9])))"
     )
-    first = _first_letters(words + ["a", "an", "minus", "negative"]) + r"\d"
+    first = _first_letters(words + ["a", "an", "minus", "negative"]) + "0-9"
     run = re.compile(rf"(?=[{first}])(?<![\w.,]){lead}(?:{sep}{token}){{0,24}}(?![\w])")
     tens = alternation(list(data["tens"]))
     ords = alternation(list(data["ordinals"]))
@@ -380,12 +380,12 @@ def _is_score_or_span(text: str, cand: Candidate) -> bool:
     """Return True for "6-2" style scores and "2019-20" seasons (bare numbers joined by a dash)."""
     before = text[max(0, cand.num_start - 6) : cand.num_start]
     after = text[cand.num_end : cand.num_end + 6]
-    left = re.search(r"(\d{1,4})[-–]$", before)
+    left = re.search(r"([0-9]{1,4})[-–]$", before)
     right = re.match(
-        r"[-–](\d{1,4})(?![\d%.,]|[\s\u00a0]?(?:%|per|million|billion|thousand))", after
+        r"[-–]([0-9]{1,4})(?![0-9%.,]|[\s\u00a0]?(?:%|per|million|billion|thousand))", after
     )
     pair = left or right
-    return bool(pair) and len(pair.group(1)) <= 4 and not re.search(r"[-–]\d{1,4}[%]", after)
+    return bool(pair) and len(pair.group(1)) <= 4 and not re.search(r"[-–][0-9]{1,4}[%]", after)
 
 
 def _word_candidates(text: str, masked: list[tuple[int, int]]) -> list[Candidate]:

@@ -45,16 +45,16 @@ _QUARTER_WORDS = {
 }
 _PERIOD = re.compile(
     rf"""
-    (?P<fy>\b(?i:FY|fiscal{_WS}{{1,2}}(?:year{_WS}{{1,2}})?)(?P<fyy>\d{{4}}|\d{{2}})\b)
+    (?P<fy>\b(?i:FY|fiscal{_WS}{{1,2}}(?:year{_WS}{{1,2}})?)(?P<fyy>[0-9]{{4}}|[0-9]{{2}})\b)
     |(?P<q>\b(?:Q(?P<qn>[1-4])|(?P<qw>(?i:first|second|third|fourth|1st|2nd|3rd|4th)){_WS}{{1,2}}
-        (?i:quarter))(?:{_WS}{{1,2}}(?i:of))?(?:{_WS}{{1,2}}(?P<qy>(?:19|20)\d\d)\b)?)
+        (?i:quarter))(?:{_WS}{{1,2}}(?i:of))?(?:{_WS}{{1,2}}(?P<qy>(?:19|20)[0-9][0-9])\b)?)
     |(?P<m>\b(?P<mn>(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))[a-z]{{0,6}}\.?
-        (?:{_WS}{{1,2}}\d{{1,2}}(?:st|nd|rd|th)?,?)?{_WS}{{1,2}}(?P<my>(?:19|20)\d\d)\b)
+        (?:{_WS}{{1,2}}[0-9]{{1,2}}(?:st|nd|rd|th)?,?)?{_WS}{{1,2}}(?P<my>(?:19|20)[0-9][0-9])\b)
     |(?P<rel>\b(?P<rw>(?i:last|this|next|previous|past|current|same)){_WS}{{1,2}}
         (?P<ru>(?i:year|quarter|month)))\b
     |(?P<yoy>\b(?i:year[-\s\u00a0]on[-\s\u00a0]year|y-o-y|yoy|y/y|a{_WS}year{_WS}(?:earlier|ago|before)
         |the{_WS}year{_WS}before|the{_WS}previous{_WS}year|the{_WS}prior{_WS}year)\b)
-    |(?P<y>(?<![\d.,$£€¥])\b(?P<yy>(?:19|20)\d\d)(?:[-/–](?P<y2>\d{{2}}))?\b(?![.,]?\d|%|{_WS}?(?:per|million|billion)))
+    |(?P<y>(?<![0-9.,$£€¥])\b(?P<yy>(?:19|20)[0-9][0-9])(?:[-/–](?P<y2>[0-9]{{2}}))?\b(?![.,]?[0-9]|%|{_WS}?(?:per|million|billion)))
     """,
     re.VERBOSE,
 )
@@ -88,7 +88,7 @@ def parse_published(published: date | datetime | str | None) -> date | None:
         return published.date()
     if isinstance(published, date):
         return published
-    match = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", str(published))
+    match = re.match(r"\s*([0-9]{4})-([0-9]{2})-([0-9]{2})", str(published))
     if not match:
         return None
     try:
@@ -105,7 +105,7 @@ def shift_period(period: str | None, years: int) -> str | None:
     """
     if not period:
         return None
-    match = re.match(r"(FY)?(\d{4})(.*)", period)
+    match = re.match(r"(FY)?([0-9]{4})(.*)", period)
     if not match:
         return None
     return f"{match.group(1) or ''}{int(match.group(2)) + years}{match.group(3)}"
@@ -206,7 +206,7 @@ def _change_after_regex() -> re.Pattern[str]:
     comparative = "|".join(sorted(_COMPARATIVES, key=len, reverse=True))
     return re.compile(
         rf"{_WS}{{1,2}}(?i:(?P<w>{nouns})\b(?!-)|(?P<c>{comparative}){_WS}{{1,2}}than\b"
-        rf"(?!{_WS}{{1,2}}\d)|(?P<m>more|fewer){_WS}{{1,2}}(?=[a-z]{{3,20}}s\b))"
+        rf"(?!{_WS}{{1,2}}[0-9])|(?P<m>more|fewer){_WS}{{1,2}}(?=[a-z]{{3,20}}s\b))"
     )
 
 
@@ -374,7 +374,7 @@ def _phrase(noun: Token, exclude: Span, right: bool = True) -> str | None:
         for child in noun.rights:
             if child.dep_ in _STOP_RIGHT:
                 break
-            keep.update(t.i for t in child.subtree)
+            _collect(child, keep)
     keep = {i for i in keep if not (exclude.start <= i < exclude.end)}
     if not keep:
         return None
@@ -388,6 +388,20 @@ def _phrase(noun: Token, exclude: Span, right: bool = True) -> str | None:
     text = "".join(t.text_with_ws for t in tokens).strip()
     text = _CUT.split(text, maxsplit=1)[0].strip()
     return text or None
+
+
+_CONTEXT_ENTS = frozenset(("GPE", "LOC", "DATE", "TIME"))
+
+
+def _collect(token: Token, keep: set[int]) -> None:
+    """Add the subtree of ``token`` to ``keep``, leaving out place and date phrases ("in China")."""
+    if token.dep_ == "prep" and any(
+        c.dep_ == "pobj" and c.ent_type_ in _CONTEXT_ENTS for c in token.children
+    ):
+        return
+    keep.add(token.i)
+    for child in token.children:
+        _collect(child, keep)
 
 
 _CUT = re.compile(r"\s(?:such as|like|including|among whom|among which)\s|\s?[—–,;(]\s?|\s-\s")

@@ -7,6 +7,7 @@ read each figure's context (qualifier, period, change, measure, entity).
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from collections import Counter
@@ -113,9 +114,12 @@ def _is_abbreviation(text: str, dot_end: int) -> bool:
     return word in _abbreviations() or (len(word) == 1 and word.isalpha())
 
 
+MAX_SENTENCE = 1200  # characters: longer "sentences" (tables, run-on lines) are cut for spaCy
+
+
 def _prepare(text: str) -> list[Sentence]:
-    sentences = split_sentences(text)
     found = find_candidates(text)
+    sentences = _bounded(text, split_sentences(text), found)
     index = 0
     for cand in found:
         while index < len(sentences) and sentences[index].end <= cand.start:
@@ -123,6 +127,34 @@ def _prepare(text: str) -> list[Sentence]:
         if index < len(sentences) and sentences[index].start <= cand.start:
             sentences[index].candidates.append(cand)
     return sentences
+
+
+def _bounded(text: str, sentences: list[Sentence], found: list[Candidate]) -> list[Sentence]:
+    """Cut sentences longer than MAX_SENTENCE at spaces, never inside a candidate."""
+    if all(s.end - s.start <= MAX_SENTENCE for s in sentences):
+        return sentences
+    ends = {c.start: c.end for c in found}
+    starts = sorted(ends)
+    out: list[Sentence] = []
+    for sentence in sentences:
+        start = sentence.start
+        while sentence.end - start > MAX_SENTENCE:
+            cut = text.rfind(" ", start + MAX_SENTENCE // 2, start + MAX_SENTENCE)
+            cut = cut if cut > start else start + MAX_SENTENCE
+            cut = _outside_candidates(cut, starts, ends)
+            if cut >= sentence.end:
+                break
+            out.append(Sentence(start, cut, sentence.paragraph))
+            start = cut
+        out.append(Sentence(start, sentence.end, sentence.paragraph))
+    return out
+
+
+def _outside_candidates(pos: int, starts: list[int], ends: dict[int, int]) -> int:
+    index = bisect.bisect_right(starts, pos) - 1
+    if index >= 0 and ends[starts[index]] > pos:
+        return ends[starts[index]]
+    return pos
 
 
 def _needs_nlp(sentence: Sentence) -> bool:
@@ -166,11 +198,10 @@ def _finish(
     n_process: int,
 ) -> Iterator[list[Figure]]:
     todo = [(text, s) for text, _, sentences in group for s in sentences if _needs_nlp(s)]
-    texts = (text[s.start : s.end] for text, s in todo)
-    for (_, sentence), doc in zip(
-        todo, nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
-    ):
-        sentence.doc = doc
+    unique = list(dict.fromkeys(text[s.start : s.end] for text, s in todo))
+    docs = dict(zip(unique, nlp.pipe(unique, batch_size=batch_size, n_process=n_process)))
+    for text, sentence in todo:
+        sentence.doc = docs[text[sentence.start : sentence.end]]
     for text, published, sentences in group:
         yield assemble(text, sentences, context.parse_published(published))
 

@@ -17,11 +17,11 @@ DATA_DIR = Path(__file__).parent / "data"
 AMBIGUOUS_SEPARATOR = "ambiguous_thousands_separator"
 DOT_SEPARATOR = "dot_thousands_separator"
 
-_COMMA_GROUPS = re.compile(r"\d{1,3}(?:,\d{3}){1,12}(?:\.\d{1,20})?")
-_DOT_GROUPS = re.compile(r"\d{1,3}(?:\.\d{3}){2,12}")
-_ONE_DOT_GROUP = re.compile(r"[1-9]\d{0,2}\.\d{3}")
-_INDIAN_GROUPS = re.compile(r"\d{1,2}(?:,\d{2}){1,6},\d{3}(?:\.\d{1,20})?")
-_SPACE_GROUPS = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3}){1,12}(?:\.\d{1,20})?")
+_COMMA_GROUPS = re.compile(r"[0-9]{1,3}(?:,[0-9]{3}){1,12}(?:\.[0-9]{1,20})?")
+_DOT_GROUPS = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3}){2,12}")
+_ONE_DOT_GROUP = re.compile(r"[1-9][0-9]{0,2}\.[0-9]{3}")
+_INDIAN_GROUPS = re.compile(r"[0-9]{1,2}(?:,[0-9]{2}){1,6},[0-9]{3}(?:\.[0-9]{1,20})?")
+_SPACE_GROUPS = re.compile(r"[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3}){1,12}(?:\.[0-9]{1,20})?")
 _WORD_SPLIT = re.compile(r"[\s\-]+")
 
 
@@ -72,7 +72,7 @@ def parse_digits(surface: str) -> tuple[Decimal, tuple[str, ...]] | None:
         cleaned = text
         if _ONE_DOT_GROUP.fullmatch(text):
             warnings = (AMBIGUOUS_SEPARATOR,)
-    if not re.fullmatch(r"\d{0,60}(?:\.\d{1,60})?", cleaned) or not cleaned:
+    if not re.fullmatch(r"[0-9]{0,60}(?:\.[0-9]{1,60})?", cleaned) or not cleaned:
         return None
     try:
         return Decimal(cleaned), warnings
@@ -97,7 +97,7 @@ _VULGAR = {
     "⅝": "5/8",
     "⅞": "7/8",
 }
-_SCI = re.compile(r"(\d{1,4}(?:\.\d{1,12})?)(?:[eE]|\s?[×xX*]\s?10\^?)([-+−]?\d{1,3})")
+_SCI = re.compile(r"([0-9]{1,4}(?:\.[0-9]{1,12})?)(?:[eE]|\s?[×xX*]\s?10\^?)([-+−]?[0-9]{1,3})")
 
 
 def parse_special(surface: str) -> tuple[Decimal, tuple[str, ...]] | None:
@@ -113,7 +113,7 @@ def parse_special(surface: str) -> tuple[Decimal, tuple[str, ...]] | None:
         return Decimal(sci.group(1)).scaleb(exponent), ()
     if text and text[-1] in _VULGAR:
         text = (text[:-1] + " " if text[:-1] else "") + _VULGAR[text[-1]]
-    match = re.fullmatch(r"(?:(\d{1,3})\s{1,2})?(\d{1,3})/(\d{1,3})", text)
+    match = re.fullmatch(r"(?:([0-9]{1,3})\s{1,2})?([0-9]{1,3})/([0-9]{1,3})", text)
     if not match or int(match.group(3)) == 0:
         return None
     whole = Decimal(match.group(1) or 0)
@@ -208,7 +208,7 @@ def ordinal_value(surface: str) -> int | None:
     True
     """
     text = surface.lower().strip()
-    digits = re.fullmatch(r"(\d{1,9})(?:st|nd|rd|th)", text)
+    digits = re.fullmatch(r"([0-9]{1,9})(?:st|nd|rd|th)", text)
     if digits:
         return int(digits.group(1))
     data = tables()

@@ -175,7 +175,7 @@ def glued_prefix_regex() -> re.Pattern[str]:
         p for p in data["currency_prefixes"] if p[:1].isalpha() and p not in data["weak_prefixes"]
     ]
     letters += data["iso_codes"]
-    return re.compile(rf"(?:{_alternation(letters)})\d")
+    return re.compile(rf"(?:{_alternation(letters)})[0-9]")
 
 
 def is_ambiguous_currency(word: str) -> bool:
