@@ -28,7 +28,6 @@ from extractors.records import Article, Change, Figure
 from warehouse.load import connect, load_batch
 from warehouse.reconcile import run_checks
 
-ENTITIES = [f"City{i:04d}" for i in range(2000)]
 MEASURES = [
     "registered nurses",
     "hospital beds",
@@ -347,9 +346,12 @@ TEMPLATES = [
 def synthetic_batches(n_figures: int, seed: int = 7, batch_articles: int = 500):
     """Yield load batches until about ``n_figures`` figures were produced."""
     rng = random.Random(seed)
+    # the places grow with the data, as they do in real news: a (measure, entity, period) key
+    # is shared by about as many articles at 1M figures as at 100k
+    entities = [f"City{i:05d}" for i in range(max(200, n_figures // 50))]
     keys = [
         (
-            rng.choice(ENTITIES),
+            rng.choice(entities),
             rng.choice(MEASURES),
             str(rng.choice(YEARS)),
             rng.randint(10, 900) * 100,
@@ -360,7 +362,7 @@ def synthetic_batches(n_figures: int, seed: int = 7, batch_articles: int = 500):
     while produced < n_figures:
         b = ArticleBuilder(rng)
         ctx = {
-            "entity": rng.choice(ENTITIES),
+            "entity": rng.choice(entities),
             "measure": rng.choice(MEASURES),
             "period": str(rng.choice(YEARS)),
             "shared_key": rng.choice(keys),

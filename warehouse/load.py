@@ -399,6 +399,39 @@ _LOAD_STEPS: tuple[tuple[str, str], ...] = (
 )
 
 
+# which kind of work a step does; it runs only when the batch has some of that work
+_STEP_NEEDS = {
+    "retire_old_versions": "retire",
+    "retire_old_figures": "retire",
+    "revive_versions": "revive",
+    "revive_figures": "revive",
+    "drop_reextracted_figures": "reextract",
+    "mark_extractor": "reextract",
+}
+
+
+def _needed_work(con: duckdb.DuckDBPyConnection, extractor_version: str) -> set[str]:
+    """Return the kinds of work (retire, revive, reextract) the batch in batch_state needs."""
+    row = con.execute(
+        """
+        select
+            exists (
+                select 1 from batch_state as s
+                join articles as a
+                    on a.article_id = s.article_id and a.content_hash <> s.content_hash
+                where s.wins and a.is_current
+            ),
+            count(*) filter (where wins and known and not was_current) > 0,
+            count(*) filter (where known and stored_extractor is distinct from ?) > 0
+        from batch_state
+        """,
+        [extractor_version],
+    ).fetchall()[0]
+    return {
+        name for name, wanted in zip(("retire", "revive", "reextract"), row, strict=True) if wanted
+    }
+
+
 def load_batch(
     con: duckdb.DuckDBPyConnection,
     batch: Sequence[tuple[Article, Sequence[Figure]]],
@@ -422,10 +455,19 @@ def load_batch(
     con.execute("begin transaction")
     try:
         counts: dict[str, int] = {}
+        needed: set[str] = set()
         for name, sql in _LOAD_STEPS:
+            # the steps that touch stored rows scan the figures table: skip them when no
+            # article of the batch needs them (the usual batch has only new articles)
+            if name in _STEP_NEEDS and not needed & {_STEP_NEEDS[name]}:
+                if on_step is not None:
+                    on_step(name)
+                continue
             params = [extractor_version] * sql.count("?")
             rows = con.execute(sql, params).fetchall()
             counts[name] = int(rows[0][0]) if rows and isinstance(rows[0][0], int) else 0
+            if name == "diff":
+                needed = _needed_work(con, extractor_version)
             if on_step is not None:
                 on_step(name)
         stats = con.execute(
