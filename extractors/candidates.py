@@ -385,7 +385,9 @@ def _is_score_or_span(text: str, cand: Candidate) -> bool:
         r"[-–]([0-9]{1,4})(?![0-9%.,]|[\s\u00a0]?(?:%|per|million|billion|thousand))", after
     )
     pair = left or right
-    return bool(pair) and len(pair.group(1)) <= 4 and not re.search(r"[-–][0-9]{1,4}[%]", after)
+    return (
+        pair is not None and len(pair.group(1)) <= 4 and not re.search(r"[-–][0-9]{1,4}[%]", after)
+    )
 
 
 def _word_candidates(text: str, masked: list[tuple[int, int]]) -> list[Candidate]:

@@ -23,7 +23,7 @@ from extractors.records import Change, Figure
 from extractors.units import lexicon
 
 if TYPE_CHECKING:
-    import pandas
+    import pandas  # type: ignore[import-untyped]
     from spacy.language import Language
     from spacy.tokens import Doc
 
@@ -310,7 +310,7 @@ class _SentenceReader:
         if direction:
             base = self._base(out, directions)
             reference = context.reference_period(self.mentions, cand.start, cand.end, period)
-            change = Change(direction, reference, base)
+            change = Change("down" if direction == "down" else "up", reference, base)
             value = -abs(value) if direction == "down" else abs(value)
             kind = "change"
         measure, entity = self._measure_entity(cand)

@@ -446,11 +446,11 @@ class _PhraseState:
                 return self._take("scale", 4)
             self.done = True
             return self._take("frac", 3)
-        part = _fraction_after_and(toks, i + 1)
-        if part is not None:
-            self.fraction += part[0]
+        tail = _fraction_after_and(toks, i + 1)
+        if tail is not None:
+            self.fraction += tail[0]
             self.done = True
-            return self._take("frac", part[1] + 1)
+            return self._take("frac", tail[1] + 1)
         joinable = self.last in ("hundred", "scale") and rest[0][0] in ("unit", "tens", "digit")
         after = rest[1][0] if len(rest) > 1 else None
         if joinable and (self.last == "scale" or rest[0][2] < 100) and after != "hundred":

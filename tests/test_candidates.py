@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -27,7 +28,7 @@ def test_candidates_read_the_values_of_every_case(case: dict) -> None:
 def test_candidates_never_overlap_and_are_sorted() -> None:
     text = " ".join(c["text"] for c in CASES)
     found = find_candidates(text)
-    assert all(a.end <= b.start for a, b in zip(found, found[1:]))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(found))
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -79,7 +81,7 @@ def test_candidate_spans_stay_inside_the_text(text: str) -> None:
     found = find_candidates(text)
     for cand in found:
         assert 0 <= cand.start < cand.end <= len(text)
-    assert all(a.end <= b.start for a, b in zip(found, found[1:]))
+    assert all(a.end <= b.start for a, b in itertools.pairwise(found))
 
 
 @pytest.mark.parametrize(
