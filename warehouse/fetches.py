@@ -115,8 +115,9 @@ def record_fetches(
 def previous_validators(con: duckdb.DuckDBPyConnection) -> Validators:
     """Return url -> (etag, last_modified, content_hash) from the last good fetch of each URL.
 
-    Only runs that finished count: a page fetched by a run that crashed before loading it is
-    fetched in full again, so no article is lost to a 304.
+    Only runs that finished count, and only pages that did not fail in that run (a page that
+    could not be parsed has a `failures` row): such pages are fetched in full again, so no
+    article is lost to a 304.
     """
     rows = con.execute(
         """
@@ -129,6 +130,9 @@ def previous_validators(con: duckdb.DuckDBPyConnection) -> Validators:
               and (f.status between 200 and 299 or f.status = 304)
               and (f.etag is not null or f.last_modified is not null
                    or f.content_hash is not null)
+              and not exists (
+                  select 1 from failures as x where x.run_id = f.run_id and x.url = f.url
+              )
         ),
         latest as (
             select *, row_number() over (
