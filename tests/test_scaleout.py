@@ -144,3 +144,45 @@ def test_the_lock_is_reentrant_in_one_process_and_exclusive_across_processes(
     assert busy.returncode != 0 and RunInProgress.__name__ in busy.stderr
     free = subprocess.run([sys.executable, "-c", script], timeout=60, check=False)
     assert free.returncode == 0
+
+
+@pytest.mark.slow
+def test_two_real_runs_on_one_warehouse_one_after_the_other(tmp_path: Path) -> None:
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "a.txt").write_text("Exports rose 7.1% to $3.4 trillion in 2024.\n", encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    command = [sys.executable, "-m", "flows.cli", "run", "--source", str(articles), "--db", str(db),
+               "--report", str(tmp_path / "r.html"), "--no-progress"]
+
+    def env(name: str) -> dict[str, str]:
+        home = tmp_path / f"prefect-{name}"  # each run its own temporary Prefect server
+        return {**{k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"},
+                "PREFECT_HOME": str(home), "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120"}
+
+    first = subprocess.Popen([*command, "--wait", "0"], env=env("first"), cwd=tmp_path,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    waiting: subprocess.Popen | None = None
+    try:
+        deadline = time.monotonic() + 60
+        while f"pid {first.pid}" not in (lock_path(db).read_text() if lock_path(db).exists() else ""):
+            assert first.poll() is None and time.monotonic() < deadline, "the first run took no lock"
+            time.sleep(0.2)
+        refused = subprocess.run([*command, "--wait", "0"], env=env("refused"), cwd=tmp_path,
+                                 capture_output=True, text=True, timeout=120, check=False)
+        waiting = subprocess.Popen([*command, "--wait", "600"], env=env("second"), cwd=tmp_path,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        first_out, _ = first.communicate(timeout=600)
+        second_out, _ = waiting.communicate(timeout=600)
+    finally:
+        for process in (first, waiting):
+            if process is not None and process.poll() is None:
+                process.kill()
+    assert refused.returncode == 2
+    assert refused.stderr.strip().count("\n") == 0
+    assert f"another newsfacts run (pid {first.pid}" in refused.stderr
+    assert first.returncode == 0, first_out[-2000:]
+    assert waiting.returncode == 0, second_out[-2000:]
+    runs = rows(db, "select started_at, finished_at, status, articles_loaded from runs order by 1")
+    assert [(status, n) for _, _, status, n in runs] == [("ok", 1), ("ok", 0)]
+    assert runs[1][0] >= runs[0][1]  # the second run started after the first had finished
