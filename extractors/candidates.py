@@ -84,11 +84,11 @@ _NUMBER = re.compile(
         |[\s\u00a0]?[×xX*][\s\u00a0]?10\^?[-+−]?[0-9]{{1,3}})(?![0-9.]))
     |(?P<frac>(?<![\w.,/])(?:[0-9]{{1,3}}[\s\u00a0]{{1,2}})?[0-9]{{1,3}}/[0-9]{{1,3}}(?![0-9/]))
     |(?P<vulgar>(?<![\w.,])[0-9]{{0,3}}[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞])
-    |(?P<spaced>(?<![0-9.,])[0-9]{{1,3}}(?:[ ],[ ][0-9]{{3}}){{1,6}}(?:[ ]\.[ ][0-9]{{1,9}})?(?![0-9,])
-        |(?<![0-9.,])[0-9]{{1,9}}[ ]\.[ ][0-9]{{1,9}}(?![0-9,]))  # tokenised newswire: "6 . 2", "80 , 000"
-    |(?P<digits>(?<![0-9_])(?<![0-9.,][.,])(?:[0-9]{{1,3}}(?:,[0-9]{{3}}){{1,12}}(?:\.[0-9]{{1,12}})?(?![0-9,])
-        |[0-9]{{1,2}}(?:,[0-9]{{2}}){{1,6}},[0-9]{{3}}(?:\.[0-9]{{1,12}})?(?![0-9,])
-        |[0-9]{{1,3}}(?:\.[0-9]{{3}}){{2,12}}(?![0-9.])
+    |(?P<spaced>(?<![0-9.,])[0-9]{{1,3}}(?:[ ],[ ][0-9]{{3}}){{1,6}}(?:[ ]\.[ ][0-9]{{1,9}})?(?!,?[0-9])
+        |(?<![0-9.,])[0-9]{{1,9}}[ ]\.[ ][0-9]{{1,9}}(?!,?[0-9]))  # tokenised newswire: "6 . 2", "80 , 000"
+    |(?P<digits>(?<![0-9_])(?<![0-9.,][.,])(?:[0-9]{{1,3}}(?:,[0-9]{{3}}){{1,12}}(?:\.[0-9]{{1,12}})?(?!,?[0-9])
+        |[0-9]{{1,2}}(?:,[0-9]{{2}}){{1,6}},[0-9]{{3}}(?:\.[0-9]{{1,12}})?(?!,?[0-9])
+        |[0-9]{{1,3}}(?:\.[0-9]{{3}}){{2,12}}(?!\.?[0-9])
         |[0-9]{{1,3}}(?:[\u00a0\u202f ][0-9]{{3}}){{1,6}}(?:\.[0-9]{{1,12}})?(?![0-9/])
         |[0-9]{{1,{MAX_DIGITS}}}(?:\.[0-9]{{1,12}})?(?![0-9])
         |\.[0-9]{{1,12}})))
@@ -154,6 +154,7 @@ _MILLION_NOUNS = re.compile(
     r"|visitors|passengers|voters|tourists|children|workers|of|in|for|more|fewer|a)\b"
 )
 _DURATIONS = frozenset(("year", "month", "week", "day", "h", "min", "s", "decade", "century"))
+_PERIOD_DURATION = re.compile(r"[\s\u00a0]{1,2}(?:to|ending|ended|through|until)\b")
 _YEAR_CONTEXT = re.compile(
     r"(?i:in|since|by|from|until|of|year|circa|c\.|before|after|end|to)\s{1,3}$"
 )
@@ -166,7 +167,7 @@ def find_candidates(text: str) -> list[Candidate]:
     for match in _NUMBER.finditer(text):
         if _inside(masked, match.start()) and not match.group("sci"):
             continue
-        cand = _ordinal(match) if match.group("ord") else _digits(text, match)
+        cand = _ordinal(text, match) if match.group("ord") else _digits(text, match)
         if cand is not None:
             found.append(cand)
     found.extend(_word_candidates(text, masked))
@@ -193,7 +194,9 @@ def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
     return lo < len(spans) and spans[lo][0] <= pos < spans[lo][1]
 
 
-def _ordinal(match: re.Match[str]) -> Candidate | None:
+def _ordinal(text: str, match: re.Match[str]) -> Candidate | None:
+    if _PERIOD_NAME_AFTER.match(text, match.end(), min(len(text), match.end() + 14)):
+        return None
     value = numbers.ordinal_value(match.group(0))
     if value is None:
         return None
@@ -272,6 +275,12 @@ def _attach_suffix(text: str, cand: Candidate, value: Decimal) -> None:
             scale = None
         if scale:
             pos = scale_match.end()
+            second = _SCALE.match(text, pos, min(len(text), pos + 14))
+            bigger = (
+                numbers.scale_of(second.group("word")) if second and second.group("word") else None
+            )
+            if bigger and bigger > scale:
+                scale, pos = scale * bigger, second.end()  # "lakh crore", "hundred million"
     unit = unit_after(text, pos)
     if unit and unit.unit in ("m", "l") and scale:
         unit = None
@@ -288,6 +297,9 @@ def _attach_suffix(text: str, cand: Candidate, value: Decimal) -> None:
     ):
         cand.kind = "skip"  # "Five-Year Plan": part of a name, not a figure
         return
+    if unit and unit.unit in _DURATIONS and _PERIOD_DURATION.match(text, unit.end, unit.end + 12):
+        cand.kind = "skip"  # "in the 12 months to May": a period, not a figure
+        return
     if unit:
         cand.unit, cand.kind, pos = unit.unit, unit.kind, unit.end
     else:
@@ -301,9 +313,10 @@ def _attach_suffix(text: str, cand: Candidate, value: Decimal) -> None:
     cand.scale, cand.end = scale, pos
     sign = -1 if cand.start < cand.num_start and text[cand.start] in "-−" else 1
     cand.value = sign * numbers.scaled(value, scale)
-    if cand.unit in ("USD_cent", "GBP_pence"):
-        cand.unit = cand.unit.split("_")[0]
-        cand.value = cand.value / 100
+    if cand.unit and cand.unit.endswith(("_cent", "_pence", "_sat")):
+        code, _, part = cand.unit.partition("_")
+        cand.unit = code
+        cand.value = float(Decimal(repr(cand.value)) / (10**8 if part == "sat" else 100))
 
 
 def _is_million_m(text: str, cand: Candidate, after: int) -> bool:
@@ -364,7 +377,7 @@ def _is_year(text: str, cand: Candidate, number: int) -> bool:
 
 def _after_identifier_word(text: str, pos: int) -> bool:
     window = text[max(0, pos - 20) : pos]
-    match = re.search(r"([A-Za-z.#]{1,14})[\s\u00a0]{0,2}:?[\s\u00a0]{0,2}$", window)
+    match = re.search(r"([A-Za-z.#&]{1,14})[\s\u00a0]{0,2}:?[\s\u00a0]{0,2}$", window)
     if not match:
         return False
     word = match.group(1).lower()
@@ -382,7 +395,7 @@ def _is_score_or_span(text: str, cand: Candidate) -> bool:
     after = text[cand.num_end : cand.num_end + 6]
     left = re.search(r"([0-9]{1,4})[-–]$", before)
     right = re.match(
-        r"[-–]([0-9]{1,4})(?![0-9%.,]|[\s\u00a0]?(?:%|per|million|billion|thousand))", after
+        r"[-–]([0-9]{1,4})(?![0-9%]|[.,][0-9]|[\s\u00a0]?(?:%|per|million|billion|thousand))", after
     )
     pair = left or right
     return (
@@ -484,12 +497,15 @@ def _lone_one_is_figure(text: str, start: int, end: int) -> bool:
     return not _NOT_ONE_BEFORE.search(text, max(0, start - 16), start)
 
 
+_PERIOD_NAME_AFTER = re.compile(r"(?i)[\s\u00a0-]{1,2}(?:quarter|half|century|millennium)\b")
+
+
 def _word_ordinal(text: str, match: re.Match[str]) -> Candidate | None:
     word = match.group(0)
     low = word.lower()
     after = text[match.end() : match.end() + 12]
-    if re.match(r"[\s\u00a0]{1,2}(?:quarter|half)\b", after, re.IGNORECASE):
-        return None  # "third quarter": a period name
+    if _PERIOD_NAME_AFTER.match(after):
+        return None  # "third quarter", "third-quarter", "20th-century": a period name
     if low in ("first", "second"):
         before = text[max(0, match.start() - 8) : match.start()].lower()
         if low == "second" and re.match(r"s\b", after):
@@ -525,6 +541,11 @@ def _drop_overlaps(found: list[Candidate]) -> list[Candidate]:
     return kept
 
 
+_RANGE_BLOCKERS = re.compile(
+    r"(?i)\b(?:from|rose|risen|rise|rises|fell|fallen|falls|fall|increased|decreased|grew|jumped"
+    r"|climbed|dropped|declined|up|down|surged|slid|slipped|plunged|soared|gained|lost|cut|raised)"
+    r"(?:[\s\u00a0]{1,2}by)?[\s\u00a0]{1,2}(?:about|around|some|nearly|almost)?[\s\u00a0]{0,2}$"
+)
 _RATIO_JOIN = re.compile(
     r"[\s\u00a0]{1,3}(?P<w>over|out[\s\u00a0]{1,2}of|in)[\s\u00a0]{1,3}", re.IGNORECASE
 )
@@ -568,6 +589,16 @@ def _is_ratio_pair(text: str, left: Candidate, right: Candidate) -> bool:
 _JOIN = re.compile(r"[\s\u00a0]{0,2}(?:and|or|to|-|–|—)[\s\u00a0]{0,2}$|[-–]$")
 
 
+def _is_to_range(text: str, left: Candidate, right: Candidate, between: str) -> bool:
+    """Return True for "44 mg to 50 mg", "$250 billion to $275 billion" (not "rose from 5 to 8")."""
+    if not re.fullmatch(r"[\s\u00a0]{1,2}to[\s\u00a0]{1,2}", between):
+        return False
+    if left.unit != right.unit or left.value >= right.value or left.kind == "ordinal":
+        return False
+    before = text[max(0, left.start - 30) : left.start]
+    return not _RANGE_BLOCKERS.search(before)
+
+
 def distribute(text: str, found: list[Candidate]) -> list[Candidate]:
     """Share a scale, unit or currency across joined numbers ("£10 and 16 billion", "20-30%")."""
     for left, right in itertools.pairwise(found):
@@ -589,6 +620,6 @@ def distribute(text: str, found: list[Candidate]) -> list[Candidate]:
             right.unit, right.kind, right.currency = left.currency, "money", left.currency
         if re.search(r"[-–]", between) or re.search(
             r"(?i)\bbetween[\s\u00a0]{1,3}\S{0,4}$", text[max(0, left.start - 12) : left.start]
-        ):
+        ) or _is_to_range(text, left, right, between):
             left.approx, right.approx = "at_least", "at_most"
     return found

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from extractors.units import lexicon
+from extractors.units import alternation, lexicon
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -46,10 +46,13 @@ _QUARTER_WORDS = {
 _PERIOD = re.compile(
     rf"""
     (?P<fy>\b(?i:FY|fiscal{_WS}{{1,2}}(?:year{_WS}{{1,2}})?)(?P<fyy>[0-9]{{4}}|[0-9]{{2}})\b)
-    |(?P<q>\b(?:Q(?P<qn>[1-4])|(?P<qw>(?i:first|second|third|fourth|1st|2nd|3rd|4th)){_WS}{{1,2}}
-        (?i:quarter))(?:{_WS}{{1,2}}(?i:of))?(?:{_WS}{{1,2}}(?P<qy>(?:19|20)[0-9][0-9])\b)?)
+    |(?P<q>\b(?:Q(?P<qn>[1-4])|(?i:quarter){_WS}(?P<qd>[1-4])
+        |(?P<qw>(?i:first|second|third|fourth|1st|2nd|3rd|4th))[-\s\u00a0]{{1,2}}(?i:quarter))
+        (?:{_WS}{{1,2}}\([^)\n]{{1,20}}\))?(?:{_WS}{{1,2}}(?i:of))?(?:{_WS}{{1,2}}(?P<qy>(?:19|20)[0-9][0-9])\b)?)
     |(?P<m>\b(?P<mn>(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))[a-z]{{0,6}}\.?
         (?:{_WS}{{1,2}}[0-9]{{1,2}}(?:st|nd|rd|th)?,?)?{_WS}{{1,2}}(?P<my>(?:19|20)[0-9][0-9])\b)
+    |(?P<mo>\b(?P<mon>January|February|March|April|May|June|July|August|September|October
+        |November|December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)(?![\w-]))
     |(?P<rel>\b(?P<rw>(?i:last|this|next|previous|past|current|same)){_WS}{{1,2}}
         (?P<ru>(?i:year|quarter|month)))\b
     |(?P<yoy>\b(?i:year[-\s\u00a0]on[-\s\u00a0]year|y-o-y|yoy|y/y|a{_WS}year{_WS}(?:earlier|ago|before)
@@ -131,12 +134,19 @@ def _period_value(match: re.Match[str], published: date | None) -> tuple[str | N
         digits = match.group("fyy")
         return "FY" + (digits if len(digits) == 4 else "20" + digits), False
     if match.group("q"):
-        number = int(match.group("qn") or _QUARTER_WORDS[match.group("qw").lower()])
+        digit = match.group("qn") or match.group("qd")
+        number = int(digit or _QUARTER_WORDS[match.group("qw").lower()])
         year = match.group("qy") or (str(pub_year) if pub_year else None)
         return (f"{year}-Q{number}" if year else None), False
     if match.group("m"):
         month = _MONTH_NUM[match.group("mn").lower()[:3]]
         return f"{match.group('my')}-{month:02d}", False
+    if match.group("mo"):
+        if published is None:
+            return None, False
+        month = _MONTH_NUM[match.group("mon").lower()[:3]]
+        year = published.year if month <= published.month else published.year - 1
+        return f"{year}-{month:02d}", False
     if match.group("rel"):
         return _relative(match.group("rw").lower(), match.group("ru").lower(), published)
     return None, True  # year-on-year and friends: one year before the figure's own period
@@ -157,16 +167,23 @@ def _relative(word: str, unit: str, published: date | None) -> tuple[str | None,
     return f"{quarter // 4}-Q{quarter % 4 + 1}", False
 
 
-def figure_period(mentions: list[PeriodMention], start: int, end: int) -> str | None:
-    """Return the period of the figure at [start, end): the nearest non-reference mention."""
-    best: tuple[int, str] | None = None
+def figure_period(
+    mentions: list[PeriodMention], start: int, end: int, others: tuple[int, ...] = ()
+) -> str | None:
+    """Return the period of the figure at [start, end): the nearest non-reference mention.
+
+    A mention on the far side of another figure (``others``: their starts) belongs to that
+    figure ("4.4% ... down from 4.8% in 2024-25"), so it is taken only when nothing else is.
+    """
+    ranked: list[tuple[int, int, str]] = []
     for mention in mentions:
         if mention.reference or mention.period is None or mention.relative_to_figure:
             continue
         distance = start - mention.end if mention.end <= start else mention.start - end + 1
-        if best is None or distance < best[0]:
-            best = (distance, mention.period)
-    return best[1] if best else None
+        lo, hi = (mention.end, start) if mention.end <= start else (end, mention.start)
+        blocked = any(lo <= other < hi for other in others)
+        ranked.append((int(blocked), distance, mention.period))
+    return min(ranked)[2] if ranked else None
 
 
 def reference_period(
@@ -191,22 +208,37 @@ def _approx_regex() -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def _change_before_regex() -> re.Pattern[str]:
-    words = sorted(lexicon()["change_before"], key=len, reverse=True)
-    alt = "|".join(re.escape(w).replace(r"\ ", rf"{_WS}{{1,2}}") for w in words)
+    alt = alternation(list(lexicon()["change_before"]))
+    filler = r"(?:a|an|the)(?:[\s\u00a0]{1,2}(?:further|additional|extra|whopping|record|combined|net|total))?"
     return re.compile(
-        rf"(?i:(?<![A-Za-z])(?P<w>{alt})(?:{_WS}{{1,2}}by)?(?:{_WS}{{1,2}}(?:a|an)(?:{_WS}{{1,2}}"
-        rf"(?:further|additional|extra|whopping|record))?)?){_WS}{{0,2}},?{_WS}{{1,3}}$"
+        rf"(?i:(?<![A-Za-z])(?P<w>{alt})(?:{_WS}{{1,2}}by)?(?:{_WS}{{1,2}}{filler})?)"
+        rf"{_WS}{{0,2}},?{_WS}{{1,3}}$"
     )
+
+
+@lru_cache(maxsize=1)
+def _change_by_regex() -> re.Pattern[str]:
+    # "cut interest rates by 0.25 points", "cut its forecast by 7,000": verb, object, "by"
+    alt = alternation(list(lexicon()["change_by_direction"]))
+    return re.compile(rf"(?i:(?<![A-Za-z])(?P<w>{alt})\b[^.;:!?\d]{{1,50}}?{_WS}by){_WS}{{1,3}}$")
+
+
+@lru_cache(maxsize=1)
+def _phrasal_regex() -> re.Pattern[str]:
+    alt = alternation(list(lexicon()["phrasal_before_up_down"]))
+    return re.compile(rf"(?i:(?<![A-Za-z])(?:{alt})){_WS}{{1,2}}$")
 
 
 @lru_cache(maxsize=1)
 def _change_after_regex() -> re.Pattern[str]:
     words = lexicon()["change_after"]
-    nouns = "|".join(sorted((w for w in words if w not in _COMPARATIVES), key=len, reverse=True))
-    comparative = "|".join(sorted(_COMPARATIVES, key=len, reverse=True))
+    nouns = alternation([w for w in words if w not in _COMPARATIVES] + ["above", "below"])
+    comparative = alternation([w for w in _COMPARATIVES if w not in ("above", "below")])
     return re.compile(
-        rf"{_WS}{{1,2}}(?i:(?P<w>{nouns})\b(?!-)|(?P<c>{comparative}){_WS}{{1,2}}than\b"
-        rf"(?!{_WS}{{1,2}}[0-9])|(?P<m>more|fewer){_WS}{{1,2}}(?=[a-z]{{3,20}}s\b))"
+        rf"{_WS}{{1,2}}(?i:(?P<w>{nouns})\b(?!-)(?!{_WS}{{1,2}}[0-9])"
+        rf"|(?P<c>{comparative}){_WS}{{1,2}}than\b(?!{_WS}{{1,2}}[0-9])"
+        rf"|(?P<m>more|fewer){_WS}{{1,2}}(?=[a-z]{{2,20}}s\b|people\b|children\b|staff\b"
+        rf"|police\b|men\b|women\b)(?!less\b|this\b|thus\b|was\b|is\b|has\b|as\b))"
     )
 
 
@@ -237,7 +269,17 @@ def change_direction(text: str, start: int, end: int) -> str | None:
     """
     before = _change_before_regex().search(text, max(0, start - 40), start)
     if before:
-        return str(lexicon()["change_before"][re.sub(r"\s+", " ", before.group("w").lower())])
+        word = re.sub(r"\s+", " ", before.group("w").lower())
+        phrasal = word in ("up", "down") and _phrasal_regex().search(
+            text, max(0, before.start() - 14), before.start("w")
+        )
+        if not phrasal:
+            return str(lexicon()["change_before"][word])
+    by_verb = _change_by_regex().search(text, max(0, start - 70), start)
+    if by_verb:
+        return str(
+            lexicon()["change_by_direction"][re.sub(r"\s+", " ", by_verb.group("w").lower())]
+        )
     after = _change_after_regex().match(text, end, min(len(text), end + 40))
     if after:
         word = after.group("w") or after.group("c") or after.group("m")

@@ -250,6 +250,9 @@ def _dominant_place(sentences: list[Sentence]) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
+_LIST_GAP = re.compile(
+    r"[\s\u00a0]{1,2}[a-z]{2,20}(?:[\s\u00a0][a-z]{2,20})?(?:,|,? and)[\s\u00a0]{1,2}"
+)
 _CHAIN = re.compile(
     r"[\s\u00a0]{0,3},?[\s\u00a0]{0,3}(?:or|and)[\s\u00a0]{1,3}(?:by[\s\u00a0]{1,3})?"
 )
@@ -305,7 +308,11 @@ class _SentenceReader:
         qualifier = context.qualifier_before(self.text, cand.start)
         if approx == "exact" and qualifier and cand.kind != "ordinal":
             approx = qualifier[0]
-        period = context.figure_period(self.mentions, cand.start, cand.end) or self.fallback
+        elif approx == "exact" and out and self._in_list_after(out[-1], cand):
+            approx = out[-1].approx  # "at least 24 million illnesses, 310,000 hospitalizations"
+        others = tuple(c.start for c in self.sentence.candidates if c is not cand)
+        period = context.figure_period(self.mentions, cand.start, cand.end, others)
+        period = period or self.fallback
         change, value, kind = None, cand.value, cand.kind
         if direction:
             base = self._base(out, directions)
@@ -332,6 +339,12 @@ class _SentenceReader:
             sentence_end=self.sentence.end,
             warnings=self._warnings(cand),
         )
+
+    def _in_list_after(self, previous: Figure, cand: Candidate) -> bool:
+        if previous.approx in ("exact", "at_most") or previous.kind != cand.kind:
+            return False
+        between = self.text[previous.end : cand.start]
+        return bool(_LIST_GAP.fullmatch(between))
 
     def _base(self, out: list[Figure], directions: list[str | None]) -> int | None:
         for index in range(len(out) - 1, -1, -1):

@@ -104,6 +104,8 @@ def _classify(word: str) -> tuple[str, str] | None:
     data = unit_tables()
     key = re.sub(r"[\s\u00a0]+", " ", word)
     lowered = key.lower()
+    if key in data["case_sensitive"] and key in data["physical"]:
+        return data["physical"][key], "measure"
     if lowered in data["percent"]:
         unit = data["percent"][lowered]
         return unit, ("percent" if unit == "percent" else "percentage_point")
