@@ -279,7 +279,7 @@ def _attach_suffix(text: str, cand: Candidate, value: Decimal) -> None:
             bigger = (
                 numbers.scale_of(second.group("word")) if second and second.group("word") else None
             )
-            if bigger and bigger > scale:
+            if second is not None and bigger and bigger > scale:
                 scale, pos = scale * bigger, second.end()  # "lakh crore", "hundred million"
     unit = unit_after(text, pos)
     if unit and unit.unit in ("m", "l") and scale:

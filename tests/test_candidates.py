@@ -59,6 +59,7 @@ def test_not_figures(text: str) -> None:
 def test_every_unit_in_the_tables_is_read_after_a_number() -> None:
     tables = unit_tables()
     words = list(tables["physical"]) + list(tables["percent"])
+    words = [w for w in words if w not in tables["glued_only"]]
     words += [w for w in tables["currency_words"] if w not in tables["glued_only"]]
     missing = []
     for word in words:
