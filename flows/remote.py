@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from prefect import task
+from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from extractors.records import Failure
@@ -203,7 +203,12 @@ def close_fetchers(run_key: str) -> None:
 @task(name="discover-links", task_run_name="discover-links: {spec.name}", cache_policy=NO_CACHE)
 def discover_task(spec: SourceSpec, fetch_config: FetchConfig, run_key: str) -> Discovery:
     """Read a feed, sitemap or URL list and return its canonical page URLs."""
-    return discover(spec, shared_fetcher(run_key, fetch_config, spec.allow_private))
+    found = discover(spec, shared_fetcher(run_key, fetch_config, spec.allow_private))
+    log = get_run_logger()
+    log.info("%s: %d page link(s)", spec.name, len(found.urls))
+    for failure in found.failures:
+        log.warning("%s: %s", failure.url or spec.name, failure.reason)
+    return found
 
 
 @task(name="fetch-page", task_run_name="fetch-page: {url}", cache_policy=NO_CACHE)
@@ -216,7 +221,17 @@ def fetch_page_task(
     run_key: str,
 ) -> PageFetch:
     """Fetch one page (conditionally when validators are known); never raises for the network."""
-    return fetch_page(source, url, shared_fetcher(run_key, fetch_config, allow_private), validator)
+    page = fetch_page(source, url, shared_fetcher(run_key, fetch_config, allow_private), validator)
+    log = get_run_logger()
+    tries = f"{page.fetch.attempts} attempt{'s' if page.fetch.attempts != 1 else ''}"
+    if page.failure is not None:
+        log.warning("%s: %s (%s)", url, page.failure.reason, tries)
+    elif page.unchanged:
+        why = "304 Not Modified" if page.fetch.not_modified else "same content hash"
+        log.info("%s: unchanged (%s)", url, why)
+    else:
+        log.info("%s: HTTP %s, %d bytes (%s)", url, page.fetch.status, page.fetch.bytes, tries)
+    return page
 
 
 def task_processes() -> int:
