@@ -65,7 +65,7 @@ _MASKS = re.compile(
     |\b[0-9]{{1,2}}(?:st|nd|rd|th)?[\s\u00a0]{{1,2}}(?:of[\s\u00a0])?{_MONTHS}\b  # 14 July
     |\b[0-9]{{1,5}}[*×xX][0-9]{{1,5}}\b(?![\s\u00a0]?(?:cm|mm|m|km|ft|in)\b)  # 1024*768
     |\b[0-9]{{1,3}}(?:\.[0-9]{{1,3}}){{3}}\b                              # 192.168.1.2
-    |\+?\(?[0-9]{{2,4}}\)?[-\s\u00a0][0-9]{{3,4}}[-\s\u00a0][0-9]{{4}}\b       # phone numbers
+    |(?:\+[0-9]{{1,3}}[-\s\u00a0]?)?\(?[0-9]{{2,4}}\)?[-\s\u00a0][0-9]{{3,4}}[-\s\u00a0][0-9]{{4}}\b  # phone numbers
     |\b[0-9]{{2,4}}'?s\b                                                # 1990s
     |'[0-9]{{2}}s?\b)
     """,
@@ -75,7 +75,7 @@ _WEB = re.compile(
     r"\b(?:https?://|www\.)[^\s]{1,200}|[\w.+-]{1,64}@[\w-]{1,64}(?:\.[\w-]{1,20}){1,4}"
 )
 _MONTH_BEFORE = re.compile(rf"\b{_MONTHS}\.?[\s\u00a0]{{1,2}}$")
-_IDENTIFIER_BEFORE = re.compile(r"[A-Za-z][-‐]$")
+_IDENTIFIER_BEFORE = re.compile(r"(?:^|[^0-9A-Za-z])[A-Za-z]{1,12}[-‐]$")
 _ORDINAL_TAIL = r"(?:st|nd|rd|th)"
 _NUMBER = re.compile(
     rf"""(?=[0-9.½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞])
@@ -342,7 +342,7 @@ def _is_not_figure(text: str, cand: Candidate, surface: str) -> bool:
     bare = cand.unit is None and cand.scale is None and cand.kind == "count"
     digits_only = surface.isdigit()
     if cand.start == cand.num_start and _IDENTIFIER_BEFORE.search(
-        text, max(0, cand.start - 2), cand.start
+        text, max(0, cand.start - 14), cand.start
     ):
         return True  # COVID-19, SCP-173, F-35
     if cand.end < len(text) and text[cand.end].isalnum() and cand.kind != "money":
@@ -389,17 +389,33 @@ def _identifier_words() -> frozenset[str]:
     return frozenset(lexicon()["identifier_prefixes"])
 
 
+_SCORE_CONTEXT = re.compile(
+    r"(?i)\b(?:won|win|wins|beat|beats|beaten|defeated|defeat|lost|lose|loses|drew|draw|victory"
+    r"|scored?|lead|led|trail(?:ed|ing)?|sets?|games?|match|final|series|voted?|votes|tie|tied"
+    r"|margin|innings|goals?|points|halftime|half-time)\b"
+)
+
+
 def _is_score_or_span(text: str, cand: Candidate) -> bool:
-    """Return True for "6-2" style scores and "2019-20" seasons (bare numbers joined by a dash)."""
+    """Return True for scores ("won 6-2", "4-6, 6-4") and seasons ("2019-20"); a bare
+    dash pair elsewhere ("1000-5000", "ages 18-24") is a range and stays."""
     before = text[max(0, cand.num_start - 6) : cand.num_start]
     after = text[cand.num_end : cand.num_end + 6]
-    left = re.search(r"([0-9]{1,4})[-–]$", before)
+    left = re.search(r"(?<![0-9.,])([0-9]{1,4})[-–]$", before)
     right = re.match(
         r"[-–]([0-9]{1,4})(?![0-9%]|[.,][0-9]|[\s\u00a0]?(?:%|per|million|billion|thousand))", after
     )
     pair = left or right
-    return (
-        pair is not None and len(pair.group(1)) <= 4 and not re.search(r"[-–][0-9]{1,4}[%]", after)
+    if pair is None:
+        return False
+    own = text[cand.num_start : cand.num_end]
+    if any(len(n) == 4 and 1900 <= int(n) <= 2100 for n in (own, pair.group(1)) if n.isdigit()):
+        return True  # a season or a span of years
+    if max(len(own), len(pair.group(1))) > 2:
+        return False
+    window = text[max(0, cand.num_start - 60) : cand.num_end + 40]
+    return bool(_SCORE_CONTEXT.search(window)) or bool(
+        re.search(r"[0-9][-–][0-9]{1,2},[\s\u00a0]{1,2}[0-9]{1,2}[-–][0-9]", window)
     )
 
 
@@ -618,8 +634,12 @@ def distribute(text: str, found: list[Candidate]) -> list[Candidate]:
             left.unit, left.kind = right.unit, right.kind
         if right.unit is None and left.currency:
             right.unit, right.kind, right.currency = left.currency, "money", left.currency
-        if re.search(r"[-–]", between) or re.search(
-            r"(?i)\bbetween[\s\u00a0]{1,3}\S{0,4}$", text[max(0, left.start - 12) : left.start]
-        ) or _is_to_range(text, left, right, between):
+        if (
+            re.search(r"[-–]", between)
+            or re.search(
+                r"(?i)\bbetween[\s\u00a0]{1,3}\S{0,4}$", text[max(0, left.start - 12) : left.start]
+            )
+            or _is_to_range(text, left, right, between)
+        ):
             left.approx, right.approx = "at_least", "at_most"
     return found
