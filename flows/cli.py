@@ -50,6 +50,7 @@ def _error(message: str, code: int = 2) -> typer.Exit:
 
 def friendly(func: F) -> F:
     """Turn the library's typed errors into one line on stderr and a non-zero exit."""
+    from flows.scaleout import ScaleOutError
     from flows.sources import SourcesError
     from warehouse.load import WarehouseError
     from warehouse.reconcile import CheckError, UnknownFlag
@@ -58,7 +59,7 @@ def friendly(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except (UsageProblem, SourcesError, WarehouseError, CheckError, UnknownFlag) as exc:
+        except (UsageProblem, SourcesError, WarehouseError, CheckError, UnknownFlag, ScaleOutError) as exc:
             raise _error(str(exc)) from None
         except FileNotFoundError as exc:
             raise _error(f"no such file: {exc.filename or exc}") from None

@@ -426,6 +426,6 @@ def run_ingest(settings: Settings) -> RunSummary:
             from flows.scaleout import api_for_workers, dask_task_runner
 
             runner = dask_task_runner(settings.workers, settings.dask_address)
-            with api_for_workers():
+            with api_for_workers(settings.dask_address):
                 return ingest.with_options(task_runner=runner)(**params)
         return ingest(**params)

@@ -7,10 +7,12 @@ one writer, and it is the flow. Dask workers import the project by name (``flows
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
@@ -36,8 +38,27 @@ def dask_task_runner(workers: int, address: str | None = None) -> Any:
     )
 
 
+class ScaleOutError(Exception):
+    """A Dask cluster that cannot be used as asked; the message says what to do."""
+
+
+def is_local_address(address: str) -> bool:
+    """Return True when a Dask scheduler address is on this machine (loopback).
+
+    >>> is_local_address("tcp://127.0.0.1:8786"), is_local_address("tcp://10.0.0.5:8786")
+    (True, False)
+    """
+    host = urlsplit(address if "://" in address else f"tcp://{address}").hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 @contextmanager
-def api_for_workers() -> Iterator[None]:
+def api_for_workers(address: str | None = None) -> Iterator[None]:
     """Give Dask worker processes a Prefect API to report task runs to.
 
     With ``PREFECT_API_URL`` set, workers use that server. Without it, Prefect would start a
@@ -51,6 +72,12 @@ def api_for_workers() -> Iterator[None]:
     if PREFECT_API_URL.value():
         yield
         return
+    if address and not is_local_address(address):
+        raise ScaleOutError(
+            f"--dask-address {address}: workers on other machines report task runs to Prefect,"
+            " and Prefect's temporary server listens on 127.0.0.1 only: start one with"
+            " `prefect server start --host 0.0.0.0` and set PREFECT_API_URL=http://<this host>:4200/api"
+        )
     from prefect.server.api.server import SubprocessASGIServer
 
     server = SubprocessASGIServer()  # the same singleton Prefect's own client would start

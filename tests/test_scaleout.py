@@ -186,3 +186,34 @@ def test_two_real_runs_on_one_warehouse_one_after_the_other(tmp_path: Path) -> N
     runs = rows(db, "select started_at, finished_at, status, articles_loaded from runs order by 1")
     assert [(status, n) for _, _, status, n in runs] == [("ok", 1), ("ok", 0)]
     assert runs[1][0] >= runs[0][1]  # the second run started after the first had finished
+
+
+# --------------------------------------------------------------------------- an existing cluster
+
+
+@pytest.mark.slow
+def test_an_existing_dask_cluster_is_used_by_its_address(prefect_harness, tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
+    from flows.pipeline import run_ingest
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                      dashboard_address=":0") as cluster:
+        address = cluster.scheduler_address
+        summary = run_ingest(Settings(db_path=tmp_path / "w.duckdb", report_path=None,
+                                      dask_address=address, wait_s=30))
+        assert len(cluster.scheduler.workers) == 1  # the cluster outlives the run: it is not ours
+    assert summary.task_runner == f"on a Dask cluster at {address} of 1 worker"
+    assert summary.status == "ok" and summary.articles_loaded == 2  # the bundled articles
+
+
+def test_a_remote_cluster_without_a_prefect_server_is_refused_in_one_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    done = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "run", "--db", str(tmp_path / "w.duckdb"),
+         "--dask-address", "tcp://10.1.2.3:8786"],
+        capture_output=True, text=True, timeout=120, env=env, check=False,
+    )
+    assert done.returncode == 2
+    (line,) = done.stderr.strip().splitlines()
+    assert "prefect server start" in line and "PREFECT_API_URL" in line
