@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -128,7 +129,16 @@ def run(
     )
     from flows.pipeline import run_ingest
 
-    summary = run_ingest(settings)
+    try:
+        summary = run_ingest(settings)
+    except RuntimeError as exc:
+        if "Prefect API server" not in str(exc):
+            raise
+        raise _error(
+            "Prefect's temporary server did not start in time: set PREFECT_API_URL to a running "
+            "server (`prefect server start`) or raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS",
+            code=1,
+        ) from None
     _print_summary(summary)
     if summary.status == "failed":
         raise typer.Exit(1)
@@ -424,6 +434,11 @@ def sources_check(file: Path = typer.Argument(..., help="A sources.toml file."))
 
 def main() -> None:
     """Entry point of the console script."""
+    # Prefect's temporary server needs more than its default 20 s on a busy 2-core machine;
+    # a user's own setting wins.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+    # no telemetry rows written by the temporary server (they race for its SQLite file)
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     app()
 
 
