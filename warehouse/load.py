@@ -88,6 +88,8 @@ def connect(
                     "wait for it to finish (or use --wait SECONDS)"
                 ) from exc
             time.sleep(0.5)
+    # library code does not draw on the terminal: DuckDB's progress bar is the CLI's business
+    con.execute("set enable_progress_bar = false")
     if not read_only:
         _apply_schema(con)
     return con
