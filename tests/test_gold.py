@@ -26,24 +26,7 @@ CASES = load_gold()
 # when the case passes: the xfail is strict.
 KNOWN_MISSES: set[str] = {
     "boeing-deliveries",
-    "earn-carmaker-range",
-    "earn-northwind",
-    "in-budget",
-    "in-cricket",
-    "in-scheme",
     "mkt-sp500",
-    "myanmar-quake",
-    "neg-boeing",
-    "neg-third-quarter",
-    "uk-boe",
-    "uk-covid",
-    "uk-cpi",
-    "uk-ons-gdp",
-    "uk-shared-scale",
-    "us-bls-revisions",
-    "us-census-starts",
-    "us-noaa-temperature",
-    "wimbledon",
 }
 
 
