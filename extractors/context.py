@@ -44,7 +44,7 @@ _QUARTER_WORDS = {
     "4th": 4,
 }
 _PERIOD = re.compile(
-    rf"""
+    rf"""(?<![A-Za-z0-9])(?=[0-9FfQqSsTtJjMmAaOoNnDdLlPpCcYy])(?:
     (?P<fy>\b(?i:FY|fiscal{_WS}{{1,2}}(?:year{_WS}{{1,2}})?)(?P<fyy>[0-9]{{4}}|[0-9]{{2}})\b)
     |(?P<q>\b(?:Q(?P<qn>[1-4])|(?i:quarter){_WS}(?P<qd>[1-4])
         |(?P<qw>(?i:first|second|third|fourth|1st|2nd|3rd|4th))[-\s\u00a0]{{1,2}}(?i:quarter))
@@ -58,7 +58,7 @@ _PERIOD = re.compile(
     |(?P<yoy>\b(?i:year[-\s\u00a0]on[-\s\u00a0]year|y-o-y|yoy|y/y|a{_WS}year{_WS}(?:earlier|ago|before)
         |the{_WS}year{_WS}before|the{_WS}previous{_WS}year|the{_WS}prior{_WS}year)\b)
     |(?P<y>(?<![0-9.,$£€¥])\b(?P<yy>(?:19|20)[0-9][0-9])(?:[-/–](?P<y2>[0-9]{{2}}))?\b(?![.,]?[0-9]|%|{_WS}?(?:per|million|billion)))
-    """,
+    )""",
     re.VERBOSE,
 )
 _REFERENCE_LEFT = re.compile(
@@ -456,9 +456,8 @@ def entity_of(
     doc: Doc, start: int, end: int, sentence_text: str, dominant: str | None = None
 ) -> str | None:
     """Return the place (GPE) or organisation the figure at [start, end) belongs to, or None."""
-    if not doc.has_annotation("ENT_IOB"):
-        return None
-    places = [e for e in doc.ents if e.label_ == "GPE"]
+    ents = doc.ents if doc.has_annotation("ENT_IOB") else ()
+    places = [e for e in ents if e.label_ == "GPE"]
     before = [e for e in places if e.end_char <= start]
     if before:
         return _nearest(before, start, end).text
@@ -466,7 +465,7 @@ def entity_of(
         return dominant
     if places:
         return _nearest(places, start, end).text
-    orgs = [e for e in doc.ents if e.label_ == "ORG" and not _is_source(doc, e)]
+    orgs = [e for e in ents if e.label_ == "ORG" and not _is_source(doc, e)]
     if orgs:
         return _nearest(orgs, start, end).text
     return None
@@ -487,5 +486,5 @@ def _nearest(ents: list[Span], start: int, end: int) -> Span:
 
 
 def _is_source(doc: Doc, ent: Span) -> bool:
-    before = doc.text[max(0, ent.start_char - 30) : ent.start_char].lower()
+    before = doc[max(0, ent.start - 6) : ent.start].text.lower() + " "
     return bool(re.search(r"(?:according to|by|said|says|from)\s+(?:the\s+)?$", before))

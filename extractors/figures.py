@@ -44,6 +44,7 @@ class Sentence:
     paragraph: int
     candidates: list[Candidate] = field(default_factory=list)
     doc: Any = None
+    doc_start: int = 0  # where the text given to spaCy starts (a window of a long sentence)
 
 
 @lru_cache(maxsize=2)
@@ -198,12 +199,44 @@ def _finish(
     n_process: int,
 ) -> Iterator[list[Figure]]:
     todo = [(text, s) for text, _, sentences in group for s in sentences if _needs_nlp(s)]
-    unique = list(dict.fromkeys(text[s.start : s.end] for text, s in todo))
-    docs = dict(zip(unique, nlp.pipe(unique, batch_size=batch_size, n_process=n_process)))
-    for text, sentence in todo:
-        sentence.doc = docs[text[sentence.start : sentence.end]]
+    windows = [_window(text, sentence) for text, sentence in todo]
+    with_ner = [w for w in windows if _NAME.search(w, 1)]
+    without_ner = [w for w in windows if not _NAME.search(w, 1)]
+    docs = _parse(nlp, with_ner, batch_size, n_process)
+    if "ner" in nlp.pipe_names:
+        with nlp.select_pipes(disable=["ner"]):
+            docs.update(_parse(nlp, without_ner, batch_size, n_process))
+    else:
+        docs.update(_parse(nlp, without_ner, batch_size, n_process))
+    for (_, sentence), window in zip(todo, windows, strict=True):
+        sentence.doc = docs[window]
     for text, published, sentences in group:
         yield assemble(text, sentences, context.parse_published(published))
+
+
+# a capitalised word after the first character: only then can NER find a place or organisation
+_NAME = re.compile(r"[A-Z][a-z]|[A-Z]{2}")
+_LEFT_CONTEXT = 160  # characters kept before the first figure of a long sentence (its subject)
+_RIGHT_CONTEXT = 100
+
+
+def _window(text: str, sentence: Sentence) -> str:
+    """Return the part of the sentence spaCy needs: all of it, or a window around its figures."""
+    start, end = sentence.start, sentence.end
+    first, last = sentence.candidates[0].start, sentence.candidates[-1].end
+    if first - start > _LEFT_CONTEXT:
+        cut = text.find(" ", first - _LEFT_CONTEXT, first)
+        start = cut + 1 if cut >= 0 else start
+    if end - last > _RIGHT_CONTEXT:
+        cut = text.rfind(" ", last, last + _RIGHT_CONTEXT)
+        end = cut if cut > last else end
+    sentence.doc_start = start
+    return text[start:end]
+
+
+def _parse(nlp: Language, texts: list[str], batch_size: int, n_process: int) -> dict[str, Any]:
+    unique = list(dict.fromkeys(texts))
+    return dict(zip(unique, nlp.pipe(unique, batch_size=batch_size, n_process=n_process)))
 
 
 def figures_from_doc(
@@ -216,6 +249,7 @@ def figures_from_doc(
         if use_parse and _needs_nlp(sentence):
             span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
             sentence.doc = span.as_doc() if span is not None else None
+            sentence.doc_start = sentence.start
     return assemble(text, sentences, context.parse_published(published))
 
 
@@ -361,7 +395,7 @@ class _SentenceReader:
         doc = self.sentence.doc
         if doc is None or cand.kind == "ordinal":
             return None, None
-        start, end = cand.start - self.sentence.start, cand.end - self.sentence.start
+        start, end = cand.start - self.sentence.doc_start, cand.end - self.sentence.doc_start
         measure = context.measure_of(doc, start, end)
         entity = context.entity_of(doc, start, end, self.sentence_text, self.dominant)
         if entity is None and measure and measure.lower() in lexicon()["demonyms"]:
