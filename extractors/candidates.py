@@ -10,16 +10,16 @@ the text length (see tests/test_fuzz.py).
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
 from extractors import numbers
+from extractors.joins import distribute, join_ratios
+from extractors.phrases import PERIOD_NAME_AFTER, find_phrases
 from extractors.units import (
     UnitMatch,
-    alternation,
     currency_before,
     is_ambiguous_currency,
     lexicon,
@@ -98,49 +98,6 @@ _NUMBER = re.compile(
 _LIST_MARKER = re.compile(r"(?:^|\n)[ \t]{0,8}\(?$")
 
 
-def _first_letters(words: list[str]) -> str:
-    """Return a character class body of the first letters of ``words``, both cases."""
-    letters = {w[0].lower() for w in words if w} | {w[0].upper() for w in words if w}
-    return "".join(sorted(re.escape(c) for c in letters))
-
-
-@lru_cache(maxsize=1)
-def _word_regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    data = numbers.tables()
-    words = list(data["units"]) + list(data["tens"]) + list(data["scales"])
-    words += list(data["scale_aliases"]) + list(data["fractions"]) + ["hundreds", "dozen", "dozens"]
-    numword = rf"\b(?i:{alternation(words)})\b"
-    glue = rf"\b(?i:{alternation(['and', 'a', 'an', 'point', 'minus', 'negative'])})\b|&"
-    digits = r"[0-9]{1,3}(?:,[0-9]{3}){1,6}(?:\.[0-9]{1,9})?(?![0-9,])|[0-9]{1,15}(?:\.[0-9]{1,9})?(?![0-9])"
-    sep = r"(?:[\s\u00a0]{1,3}[-—–]?[\s\u00a0]{0,3}|[-—–][\s\u00a0]{0,3})"
-    token = rf"(?:{numword}|{glue}|{digits})"
-    lead = (
-        rf"(?:{numword}|(?:(?i:an?)\b|{digits})(?={sep}{numword})"
-        rf"|(?i:minus|negative)\b(?={sep}(?:{numword}|[0-9])))"
-    )
-    first = _first_letters(words + ["a", "an", "minus", "negative"]) + "0-9"
-    run = re.compile(rf"(?=[{first}])(?<![\w.,]){lead}(?:{sep}{token}){{0,24}}(?![\w])")
-    tens = alternation(list(data["tens"]))
-    ords = alternation(list(data["ordinals"]))
-    first = _first_letters(list(data["tens"]) + list(data["ordinals"]))
-    ordinal = re.compile(rf"(?=[{first}])\b(?i:(?:{tens}[\s\u00a0\-—–]?)?{ords})\b")
-    mults = alternation(list(data["multipliers"]) + list(data["fold"]))
-    first = _first_letters(list(data["multipliers"]) + list(data["fold"]))
-    multiplier = re.compile(rf"(?=[{first}])\b(?i:{mults})\b")
-    return run, ordinal, multiplier
-
-
-_RUN_TOKEN = re.compile(r"&|[^\s\u00a0\-—–]{1,40}")
-_WORDY = frozenset(("unit", "tens", "hundred", "dozen", "frac", "point", "a", "minus", "negative"))
-_NOT_ONE = re.compile(
-    r"(?i)[\s\u00a0]{1,3}(?:of|another|'s|’s|who|that|which|by|day|thing|way|side|hand|point)\b|-"
-)
-_NOT_ONE_BEFORE = re.compile(
-    r"(?i)\b(?:no|any|every|each|the|this|that|which|some|no-?one|little|only\s+the|such)"
-    r"[\s\u00a0]{1,3}$"
-)
-
-
 _SCALE = re.compile(
     r"(?P<glued>bn|mn|mln|bln|tln|tn|trn|mil|MM|k|K|m|M|b|B)(?![A-Za-z0-9])"
     r"|(?P<gap>[\s\u00a0]{1,2}|-)(?P<word>(?i:thousand|million|billion|trillion|lakhs?|crores?"
@@ -195,7 +152,7 @@ def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
 
 
 def _ordinal(text: str, match: re.Match[str]) -> Candidate | None:
-    if _PERIOD_NAME_AFTER.match(text, match.end(), min(len(text), match.end() + 14)):
+    if PERIOD_NAME_AFTER.match(text, match.end(), min(len(text), match.end() + 14)):
         return None
     value = numbers.ordinal_value(match.group(0))
     if value is None:
@@ -420,130 +377,42 @@ def _is_score_or_span(text: str, cand: Candidate) -> bool:
 
 
 def _word_candidates(text: str, masked: list[tuple[int, int]]) -> list[Candidate]:
-    run, ordinal, multiplier = _word_regexes()
     out: list[Candidate] = []
-    for match in run.finditer(text):
-        out.extend(_phrases(text, match.start(), match.group(0)))
-    for match in ordinal.finditer(text):
-        cand = _word_ordinal(text, match)
-        if cand is not None:
-            out.append(cand)
-    data = numbers.tables()
-    for match in multiplier.finditer(text):
-        key = match.group(0).lower()
-        factor = data["multipliers"].get(key, data["fold"].get(key))
-        out.append(
-            Candidate(
-                match.start(),
-                match.end(),
-                float(factor),
-                "times",
-                "ratio",
-                match.start(),
-                match.end(),
-                words=True,
-            )
-        )
-    return [c for c in out if not _inside(masked, c.num_start)]
-
-
-def _phrases(text: str, offset: int, run_text: str) -> list[Candidate]:
-    """Return the number phrases of one run of number-like tokens ("two hundred and five")."""
-    spans, tokens = [], []
-    for tok in _RUN_TOKEN.finditer(run_text):
-        kind = numbers.classify_word(tok.group(0))
-        if kind is None:
-            return []
-        spans.append((offset + tok.start(), offset + tok.end()))
-        tokens.append(kind)
-    out: list[Candidate] = []
-    i = 0
-    while i < len(tokens):
-        found = numbers.parse_phrase(tokens, i)
-        used = found[1] if found else 0
-        if found is None or used == 0:
-            i += 1
+    for phrase in find_phrases(text):
+        if _inside(masked, phrase.start):
             continue
-        kinds = {t[0] for t in tokens[i : i + used]}
-        if kinds & _WORDY:
-            cand = _phrase_candidate(text, spans[i][0], spans[i + used - 1][1], found[0], kinds)
-            if cand is not None:
-                out.append(cand)
-        i += used
+        if phrase.kind in ("ordinal", "times"):
+            unit = "times" if phrase.kind == "times" else None
+            kind = "ratio" if phrase.kind == "times" else "ordinal"
+            out.append(
+                Candidate(
+                    phrase.start,
+                    phrase.end,
+                    float(phrase.value),
+                    unit,
+                    kind,
+                    phrase.start,
+                    phrase.end,
+                    words=True,
+                )
+            )
+            continue
+        cand = Candidate(
+            phrase.start,
+            phrase.end,
+            0.0,
+            None,
+            phrase.kind,
+            phrase.start,
+            phrase.end,
+            words=True,
+            integer=phrase.value == phrase.value.to_integral_value(),
+        )
+        _attach_prefix(text, cand)
+        _attach_suffix(text, cand, phrase.value)
+        if cand.kind != "skip":
+            out.append(cand)
     return out
-
-
-def _phrase_candidate(
-    text: str, start: int, end: int, value: Decimal, kinds: set[str]
-) -> Candidate | None:
-    lowered = text[start:end].lower()
-    if kinds <= {"scale", "hundred", "dozen", "a"} and not lowered.startswith(("a ", "an ")):
-        return None  # "hundreds of", "millions": vague, not figures
-    if lowered == "one" and not _lone_one_is_figure(text, start, end):
-        return None
-    fraction = "frac" in kinds and abs(value) < 1
-    if fraction and lowered.startswith(("a ", "an ")):
-        after = text[end : end + 4].lower()
-        if after.strip() and not re.match(r"[\s\u00a0]{1,2}of\b|[\s\u00a0]*[.,;:!?)]", after):
-            return None  # "a third term": an ordinal, not a third
-    cand = Candidate(
-        start,
-        end,
-        0.0,
-        None,
-        "ratio" if fraction else "count",
-        start,
-        end,
-        words=True,
-        integer=value == value.to_integral_value(),
-    )
-    if "minus" in kinds or "negative" in kinds:
-        cand.num_start = start  # the sign word is part of the number
-    _attach_prefix(text, cand)
-    _attach_suffix(text, cand, value)
-    return None if cand.kind == "skip" else cand
-
-
-def _lone_one_is_figure(text: str, start: int, end: int) -> bool:
-    """Return False for the pronoun "one" ("one of the", "no one", "the one who")."""
-    if unit_after(text, end) is not None:
-        return True
-    if _NOT_ONE.match(text, end, min(len(text), end + 12)):
-        return False
-    return not _NOT_ONE_BEFORE.search(text, max(0, start - 16), start)
-
-
-_PERIOD_NAME_AFTER = re.compile(r"(?i)[\s\u00a0-]{1,2}(?:quarter|half|century|millennium)\b")
-
-
-def _word_ordinal(text: str, match: re.Match[str]) -> Candidate | None:
-    word = match.group(0)
-    low = word.lower()
-    after = text[match.end() : match.end() + 12]
-    if _PERIOD_NAME_AFTER.match(after):
-        return None  # "third quarter", "third-quarter", "20th-century": a period name
-    if low in ("first", "second"):
-        before = text[max(0, match.start() - 8) : match.start()].lower()
-        if low == "second" and re.match(r"s\b", after):
-            return None
-        if re.search(r"\b(?:at|a)[\s\u00a0]{1,2}$", before) or after.startswith(","):
-            return None
-    tens = re.match(r"(?i)(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?=[a-z])", word)
-    if tens:
-        word = tens.group(1) + "-" + word[tens.end() :]
-    value = numbers.ordinal_value(re.sub(r"[\s\u00a0—–]", "-", word))
-    if value is None:
-        return None
-    return Candidate(
-        match.start(),
-        match.end(),
-        float(value),
-        None,
-        "ordinal",
-        match.start(),
-        match.end(),
-        words=True,
-    )
 
 
 def _drop_overlaps(found: list[Candidate]) -> list[Candidate]:
@@ -555,91 +424,3 @@ def _drop_overlaps(found: list[Candidate]) -> list[Candidate]:
             continue
         kept.append(cand)
     return kept
-
-
-_RANGE_BLOCKERS = re.compile(
-    r"(?i)\b(?:from|rose|risen|rise|rises|fell|fallen|falls|fall|increased|decreased|grew|jumped"
-    r"|climbed|dropped|declined|up|down|surged|slid|slipped|plunged|soared|gained|lost|cut|raised)"
-    r"(?:[\s\u00a0]{1,2}by)?[\s\u00a0]{1,2}(?:about|around|some|nearly|almost)?[\s\u00a0]{0,2}$"
-)
-_RATIO_JOIN = re.compile(
-    r"[\s\u00a0]{1,3}(?P<w>over|out[\s\u00a0]{1,2}of|in)[\s\u00a0]{1,3}", re.IGNORECASE
-)
-
-
-def join_ratios(text: str, found: list[Candidate]) -> list[Candidate]:
-    """Merge "one in five", "3 out of 10", "1 over 3" into one ratio figure (0.2, 0.3, 0.333)."""
-    out: list[Candidate] = []
-    for cand in found:
-        left = out[-1] if out else None
-        if left is not None and _is_ratio_pair(text, left, cand):
-            merged = Candidate(
-                left.start,
-                cand.end,
-                left.value / cand.value,
-                None,
-                "ratio",
-                left.num_start,
-                cand.end,
-                words=left.words,
-                integer=False,
-            )
-            out[-1] = merged
-            continue
-        out.append(cand)
-    return out
-
-
-def _is_ratio_pair(text: str, left: Candidate, right: Candidate) -> bool:
-    join = _RATIO_JOIN.fullmatch(text, left.end, right.start)
-    if join is None or left.unit or right.unit or right.value == 0:
-        return False
-    if left.kind != "count" or right.kind != "count" or left.scale or right.scale:
-        return False
-    word = join.group("w").lower()
-    if word == "in":
-        return 0 < left.value < right.value <= 1000 and left.value <= 10
-    return abs(left.value) <= abs(right.value) or word == "over"
-
-
-_JOIN = re.compile(r"[\s\u00a0]{0,2}(?:and|or|to|-|–|—)[\s\u00a0]{0,2}$|[-–]$")
-
-
-def _is_to_range(text: str, left: Candidate, right: Candidate, between: str) -> bool:
-    """Return True for "44 mg to 50 mg", "$250 billion to $275 billion" (not "rose from 5 to 8")."""
-    if not re.fullmatch(r"[\s\u00a0]{1,2}to[\s\u00a0]{1,2}", between):
-        return False
-    if left.unit != right.unit or left.value >= right.value or left.kind == "ordinal":
-        return False
-    before = text[max(0, left.start - 30) : left.start]
-    return not _RANGE_BLOCKERS.search(before)
-
-
-def distribute(text: str, found: list[Candidate]) -> list[Candidate]:
-    """Share a scale, unit or currency across joined numbers ("£10 and 16 billion", "20-30%")."""
-    for left, right in itertools.pairwise(found):
-        between = text[left.end : right.start]
-        if len(between) > 7 or not _JOIN.fullmatch(between) or left.words != right.words:
-            continue
-        if right.unit is None and left.currency:
-            right.unit, right.kind, right.currency = left.currency, "money", left.currency
-        if left.scale is None and right.scale and left.unit in (None, right.unit, right.currency):
-            left.value, left.scale = left.value * right.scale, right.scale
-        if (
-            left.unit is None
-            and right.unit
-            and right.kind != "ordinal"
-            and (left.scale is None or right.kind not in ("percent", "percentage_point"))
-        ):
-            left.unit, left.kind = right.unit, right.kind
-        if right.unit is None and left.currency:
-            right.unit, right.kind, right.currency = left.currency, "money", left.currency
-        if (
-            re.search(r"[-–]", between)
-            or re.search(
-                r"(?i)\bbetween[\s\u00a0]{1,3}\S{0,4}$", text[max(0, left.start - 12) : left.start]
-            )
-            or _is_to_range(text, left, right, between)
-        ):
-            left.approx, right.approx = "at_least", "at_most"
-    return found

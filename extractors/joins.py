@@ -1,0 +1,101 @@
+"""Joining neighbouring candidates: shared scale and currency, ranges, ratios.
+
+"£10 and 16 billion" shares "billion" and "£"; "20-30%" and "between 20 and 30 percent" are
+ranges (``at_least`` and ``at_most``); "one in five" and "3 out of 10" are ratios.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from extractors.candidates import Candidate
+
+
+_RANGE_BLOCKERS = re.compile(
+    r"(?i)\b(?:from|rose|risen|rise|rises|fell|fallen|falls|fall|increased|decreased|grew|jumped"
+    r"|climbed|dropped|declined|up|down|surged|slid|slipped|plunged|soared|gained|lost|cut|raised)"
+    r"(?:[\s\u00a0]{1,2}by)?[\s\u00a0]{1,2}(?:about|around|some|nearly|almost)?[\s\u00a0]{0,2}$"
+)
+_RATIO_JOIN = re.compile(
+    r"[\s\u00a0]{1,3}(?P<w>over|out[\s\u00a0]{1,2}of|in)[\s\u00a0]{1,3}", re.IGNORECASE
+)
+
+
+def join_ratios(text: str, found: list[Candidate]) -> list[Candidate]:
+    """Merge "one in five", "3 out of 10", "1 over 3" into one ratio figure (0.2, 0.3, 0.333)."""
+    out: list[Candidate] = []
+    for cand in found:
+        left = out[-1] if out else None
+        if left is not None and _is_ratio_pair(text, left, cand):
+            merged = dataclasses.replace(
+                left,
+                end=cand.end,
+                value=left.value / cand.value,
+                unit=None,
+                kind="ratio",
+                num_end=cand.end,
+                integer=False,
+            )
+            out[-1] = merged
+            continue
+        out.append(cand)
+    return out
+
+
+def _is_ratio_pair(text: str, left: Candidate, right: Candidate) -> bool:
+    join = _RATIO_JOIN.fullmatch(text, left.end, right.start)
+    if join is None or left.unit or right.unit or right.value == 0:
+        return False
+    if left.kind != "count" or right.kind != "count" or left.scale or right.scale:
+        return False
+    word = join.group("w").lower()
+    if word == "in":
+        return 0 < left.value < right.value <= 1000 and left.value <= 10
+    return abs(left.value) <= abs(right.value) or word == "over"
+
+
+_JOIN = re.compile(r"[\s\u00a0]{0,2}(?:and|or|to|-|–|—)[\s\u00a0]{0,2}$|[-–]$")
+
+
+def _is_to_range(text: str, left: Candidate, right: Candidate, between: str) -> bool:
+    """Return True for "44 mg to 50 mg", "$250 billion to $275 billion" (not "rose from 5 to 8")."""
+    if not re.fullmatch(r"[\s\u00a0]{1,2}to[\s\u00a0]{1,2}", between):
+        return False
+    if left.unit != right.unit or left.value >= right.value or left.kind == "ordinal":
+        return False
+    before = text[max(0, left.start - 30) : left.start]
+    return not _RANGE_BLOCKERS.search(before)
+
+
+def distribute(text: str, found: list[Candidate]) -> list[Candidate]:
+    """Share a scale, unit or currency across joined numbers ("£10 and 16 billion", "20-30%")."""
+    for left, right in itertools.pairwise(found):
+        between = text[left.end : right.start]
+        if len(between) > 7 or not _JOIN.fullmatch(between) or left.words != right.words:
+            continue
+        if right.unit is None and left.currency:
+            right.unit, right.kind, right.currency = left.currency, "money", left.currency
+        if left.scale is None and right.scale and left.unit in (None, right.unit, right.currency):
+            left.value, left.scale = left.value * right.scale, right.scale
+        if (
+            left.unit is None
+            and right.unit
+            and right.kind != "ordinal"
+            and (left.scale is None or right.kind not in ("percent", "percentage_point"))
+        ):
+            left.unit, left.kind = right.unit, right.kind
+        if right.unit is None and left.currency:
+            right.unit, right.kind, right.currency = left.currency, "money", left.currency
+        if (
+            re.search(r"[-–]", between)
+            or re.search(
+                r"(?i)\bbetween[\s\u00a0]{1,3}\S{0,4}$", text[max(0, left.start - 12) : left.start]
+            )
+            or _is_to_range(text, left, right, between)
+        ):
+            left.approx, right.approx = "at_least", "at_most"
+    return found

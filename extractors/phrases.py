@@ -1,0 +1,166 @@
+"""Numbers written in words: "two hundred and fifty thousand", "two-thirds", "twenty-first".
+
+Finds runs of number words (and digits mixed with them: "3 hundred and 21") with one bounded
+regex, then reads each run with the phrase parser of ``numbers.py``. Returns plain spans and
+values; ``candidates.py`` attaches units and currencies.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+from extractors import numbers
+from extractors.units import alternation, unit_after
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A number written (at least partly) in words: span, value and what it is."""
+
+    start: int
+    end: int
+    value: Decimal
+    kind: str  # "count", "ratio" (a fraction), "ordinal" or "times" (a multiplier)
+    signed: bool = False  # starts with "minus" / "negative"
+
+
+def find_phrases(text: str) -> list[Phrase]:
+    """Return the number phrases, word ordinals and multiplier words of ``text``.
+
+    >>> [(p.value, p.kind) for p in find_phrases("two-thirds of the twenty-first, doubled")]
+    [(Decimal('0.6666666666666666666666666667'), 'ratio'), (Decimal('21'), 'ordinal'), (Decimal('2'), 'times')]
+    """
+    run, ordinal, multiplier = _word_regexes()
+    out: list[Phrase] = []
+    for match in run.finditer(text):
+        out.extend(_phrases(text, match.start(), match.group(0)))
+    for match in ordinal.finditer(text):
+        found = _word_ordinal(text, match)
+        if found is not None:
+            out.append(found)
+    data = numbers.tables()
+    for match in multiplier.finditer(text):
+        key = match.group(0).lower()
+        factor = data["multipliers"].get(key, data["fold"].get(key))
+        out.append(Phrase(match.start(), match.end(), Decimal(str(factor)), "times"))
+    return out
+
+
+def _first_letters(words: list[str]) -> str:
+    """Return a character class body of the first letters of ``words``, both cases."""
+    letters = {w[0].lower() for w in words if w} | {w[0].upper() for w in words if w}
+    return "".join(sorted(re.escape(c) for c in letters))
+
+
+@lru_cache(maxsize=1)
+def _word_regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    data = numbers.tables()
+    words = list(data["units"]) + list(data["tens"]) + list(data["scales"])
+    words += list(data["scale_aliases"]) + list(data["fractions"]) + ["hundreds", "dozen", "dozens"]
+    numword = rf"\b(?i:{alternation(words)})\b"
+    glue = rf"\b(?i:{alternation(['and', 'a', 'an', 'point', 'minus', 'negative'])})\b|&"
+    digits = r"[0-9]{1,3}(?:,[0-9]{3}){1,6}(?:\.[0-9]{1,9})?(?![0-9,])|[0-9]{1,15}(?:\.[0-9]{1,9})?(?![0-9])"
+    sep = r"(?:[\s\u00a0]{1,3}[-—–]?[\s\u00a0]{0,3}|[-—–][\s\u00a0]{0,3})"
+    token = rf"(?:{numword}|{glue}|{digits})"
+    lead = (
+        rf"(?:{numword}|(?:(?i:an?)\b|{digits})(?={sep}{numword})"
+        rf"|(?i:minus|negative)\b(?={sep}(?:{numword}|[0-9])))"
+    )
+    first = _first_letters(words + ["a", "an", "minus", "negative"]) + "0-9"
+    run = re.compile(rf"(?=[{first}])(?<![\w.,]){lead}(?:{sep}{token}){{0,24}}(?![\w])")
+    tens = alternation(list(data["tens"]))
+    ords = alternation(list(data["ordinals"]))
+    first = _first_letters(list(data["tens"]) + list(data["ordinals"]))
+    ordinal = re.compile(rf"(?=[{first}])\b(?i:(?:{tens}[\s\u00a0\-—–]?)?{ords})\b")
+    mults = alternation(list(data["multipliers"]) + list(data["fold"]))
+    first = _first_letters(list(data["multipliers"]) + list(data["fold"]))
+    multiplier = re.compile(rf"(?=[{first}])\b(?i:{mults})\b")
+    return run, ordinal, multiplier
+
+
+_RUN_TOKEN = re.compile(r"&|[^\s\u00a0\-—–]{1,40}")
+_WORDY = frozenset(("unit", "tens", "hundred", "dozen", "frac", "point", "a", "minus", "negative"))
+_NOT_ONE = re.compile(
+    r"(?i)[\s\u00a0]{1,3}(?:of|another|'s|’s|who|that|which|by|day|thing|way|side|hand|point)\b|-"
+)
+_NOT_ONE_BEFORE = re.compile(
+    r"(?i)\b(?:no|any|every|each|the|this|that|which|some|no-?one|little|only\s+the|such)"
+    r"[\s\u00a0]{1,3}$"
+)
+
+
+def _phrases(text: str, offset: int, run_text: str) -> list[Phrase]:
+    """Return the number phrases of one run of number-like tokens ("two hundred and five")."""
+    spans, tokens = [], []
+    for tok in _RUN_TOKEN.finditer(run_text):
+        kind = numbers.classify_word(tok.group(0))
+        if kind is None:
+            return []
+        spans.append((offset + tok.start(), offset + tok.end()))
+        tokens.append(kind)
+    out: list[Phrase] = []
+    i = 0
+    while i < len(tokens):
+        found = numbers.parse_phrase(tokens, i)
+        used = found[1] if found else 0
+        if found is None or used == 0:
+            i += 1
+            continue
+        kinds = {t[0] for t in tokens[i : i + used]}
+        if kinds & _WORDY:
+            phrase = _phrase(text, spans[i][0], spans[i + used - 1][1], found[0], kinds)
+            if phrase is not None:
+                out.append(phrase)
+        i += used
+    return out
+
+
+def _phrase(text: str, start: int, end: int, value: Decimal, kinds: set[str]) -> Phrase | None:
+    lowered = text[start:end].lower()
+    if kinds <= {"scale", "hundred", "dozen", "a"} and not lowered.startswith(("a ", "an ")):
+        return None  # "hundreds of", "millions": vague, not figures
+    if lowered == "one" and not _lone_one_is_figure(text, start, end):
+        return None
+    fraction = "frac" in kinds and abs(value) < 1
+    if fraction and lowered.startswith(("a ", "an ")):
+        after = text[end : end + 4].lower()
+        if after.strip() and not re.match(r"[\s\u00a0]{1,2}of\b|[\s\u00a0]*[.,;:!?)]", after):
+            return None  # "a third term": an ordinal, not a third
+    signed = "minus" in kinds or "negative" in kinds
+    return Phrase(start, end, value, "ratio" if fraction else "count", signed)
+
+
+def _lone_one_is_figure(text: str, start: int, end: int) -> bool:
+    """Return False for the pronoun "one" ("one of the", "no one", "the one who")."""
+    if unit_after(text, end) is not None:
+        return True
+    if _NOT_ONE.match(text, end, min(len(text), end + 12)):
+        return False
+    return not _NOT_ONE_BEFORE.search(text, max(0, start - 16), start)
+
+
+PERIOD_NAME_AFTER = re.compile(r"(?i)[\s\u00a0-]{1,2}(?:quarter|half|century|millennium)\b")
+
+
+def _word_ordinal(text: str, match: re.Match[str]) -> Phrase | None:
+    word = match.group(0)
+    low = word.lower()
+    after = text[match.end() : match.end() + 12]
+    if PERIOD_NAME_AFTER.match(after):
+        return None  # "third quarter", "third-quarter", "20th-century": a period name
+    if low in ("first", "second"):
+        before = text[max(0, match.start() - 8) : match.start()].lower()
+        if low == "second" and re.match(r"s\b", after):
+            return None
+        if re.search(r"\b(?:at|a)[\s\u00a0]{1,2}$", before) or after.startswith(","):
+            return None
+    tens = re.match(r"(?i)(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?=[a-z])", word)
+    if tens:
+        word = tens.group(1) + "-" + word[tens.end() :]
+    value = numbers.ordinal_value(re.sub(r"[\s\u00a0—–]", "-", word))
+    if value is None:
+        return None
+    return Phrase(match.start(), match.end(), Decimal(value), "ordinal")
