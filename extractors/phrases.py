@@ -30,8 +30,8 @@ class Phrase:
 def find_phrases(text: str) -> list[Phrase]:
     """Return the number phrases, word ordinals and multiplier words of ``text``.
 
-    >>> [(p.value, p.kind) for p in find_phrases("two-thirds of the twenty-first, doubled")]
-    [(Decimal('0.6666666666666666666666666667'), 'ratio'), (Decimal('21'), 'ordinal'), (Decimal('2'), 'times')]
+    >>> [(str(p.value), p.kind) for p in find_phrases("three million, a third of it, doubled")]
+    [('3000000', 'count'), ('0.3333333333333333333333333333', 'ratio'), ('2', 'times')]
     """
     run, ordinal, multiplier = _word_regexes()
     out: list[Phrase] = []
