@@ -28,10 +28,11 @@ class Phrase:
 
 
 def find_phrases(text: str) -> list[Phrase]:
-    """Return the number phrases, word ordinals and multiplier words of ``text``.
+    """Return the number phrases, word ordinals and multiplier words of ``text`` (they may
+    overlap: "a third" is also the ordinal "third"; ``candidates`` keeps the longest).
 
-    >>> [(str(p.value), p.kind) for p in find_phrases("three million, a third of it, doubled")]
-    [('3000000', 'count'), ('0.3333333333333333333333333333', 'ratio'), ('2', 'times')]
+    >>> [(str(p.value), p.kind) for p in find_phrases("three million, two-fifths, tenth, doubled")]
+    [('3000000', 'count'), ('0.4', 'ratio'), ('10', 'ordinal'), ('2', 'times')]
     """
     run, ordinal, multiplier = _word_regexes()
     out: list[Phrase] = []
