@@ -221,3 +221,19 @@ def test_the_seeds_raise_exactly_the_two_known_flags(tmp_path: Path) -> None:
         ("ambiguous_number_format", ("148.600",)),
         ("self_comparison", ("173,000",)),
     ]
+
+
+def test_hyphenated_goal_and_ordinals_are_not_targets(tmp_path: Path) -> None:
+    case = {
+        "id": "goal",
+        "text": "Their first-period goals gave the team a commanding two-goal lead.",
+        "figures": [
+            {"surface": "first", "value": 1, "kind": "ordinal"},
+            {"surface": "two", "value": 2},
+        ],
+    }
+    con = connect(tmp_path / "w.duckdb")
+    load_batch(con, batch_from_case(case), run_id="r1", extractor_version="x")
+    derive_relations(con)
+    assert _relations(con) == set()
+    con.close()

@@ -30,12 +30,17 @@ with_neighbours as (
         lead(figure_id) over sentence_order as next_id,
         -- the text just before the figure, inside its sentence (at most 120 characters)
         right(substring(sentence, 1, off), 120) as before_text,
-        -- the nearest earlier figure of the sentence that is not a change
+        -- the nearest earlier and later figures of the sentence that are not changes
         last_value(case when not is_change then figure_id end ignore nulls) over (
             partition by article_id, content_hash, sentence_start
             order by start_char
             rows between unbounded preceding and 1 preceding
-        ) as prev_level_id
+        ) as prev_level_id,
+        first_value(case when not is_change then figure_id end ignore nulls) over (
+            partition by article_id, content_hash, sentence_start
+            order by start_char
+            rows between 1 following and unbounded following
+        ) as next_level_id
     from current_figures
     window sentence_order as (
         partition by article_id, content_hash, sentence_start order by start_char
@@ -53,13 +58,20 @@ final as (
         )
         or regexp_matches(
             substring(sentence, end_char - sentence_start + 1, 30),
-            '^\s*(-\s*)?(percent\s+|per cent\s+)?(target|goal)\b',
+            -- "the 95% target", but not "a two-goal lead"
+            '^\s+(percent\s+|per cent\s+)?(target|goal)\b',
             'i'
         ) as is_target
     from with_neighbours
 )
 
-select * from final;
+select
+    * replace (is_target and kind <> 'ordinal' as is_target),
+    -- one side of "4-7", "2–6", "350–375": a score, a record or a range, never a part or a total
+    regexp_matches(before_text, '\d\s?[-–]$')
+        or regexp_matches(substring(sentence, end_char - sentence_start + 1, 3), '^\s?[-–]\d')
+        as in_pair
+from final;
 
 create or replace temp table nf_pairs as
 -- two figures next to each other in a sentence, with the words between them
@@ -110,6 +122,8 @@ select
 from nf_pairs
 where a_kind in ('count', 'money', 'measure') and b_unit = 'percent'
   and not a_change and not b_change and not any_target
+  -- "added 20.72 points, or 0.24%": index points and their rate are a change, not a share
+  and not regexp_matches(gap, '\bpoints?\b', 'i')
   and (
       regexp_matches(
           gap,
@@ -168,6 +182,7 @@ with cue as (
         t.end_char,
         t.kind,
         t.unit,
+        t.value as total_value,
         regexp_extract(
             p.gap,
             '\b(including|includes|included|of which|of whom|among them|among whom|comprising|'
@@ -177,7 +192,7 @@ with cue as (
         ) as cue_words
     from nf_figs as t
     join nf_pairs as p on p.a_id = t.figure_id
-    where not t.is_change and not t.is_target
+    where not t.is_change and not t.is_target and not t.in_pair
       and regexp_matches(
           p.gap,
           '^[^0-9;]{0,60}?(\b(including|includes|included|of which|of whom|among them|among whom|'
@@ -191,8 +206,11 @@ parts as (
         c.total_id,
         c.article_id,
         c.cue_words,
+        c.total_value,
         f.figure_id as part_id,
-        count(*) over (partition by c.total_id) as n_parts
+        f.value as part_value,
+        -- characters from the previous part (the total, for the first part) to this one
+        f.start_char - coalesce(lag(f.end_char) over parts_order, c.end_char) as gap_before
     from cue as c
     join nf_figs as f
         on f.article_id = c.article_id
@@ -201,19 +219,31 @@ parts as (
        and f.start_char >= c.end_char
        and f.kind = c.kind
        and f.unit is not distinct from c.unit
-    where not f.is_change and not f.is_target
+    where not f.is_change and not f.is_target and not f.in_pair
+    window parts_order as (partition by c.total_id order by f.start_char)
+),
+
+breakdowns as (
+    -- a breakdown lists at least two parts close together, each smaller than the total;
+    -- anything else after a colon (a recipe, a score, model numbers) is not one
+    select total_id
+    from parts
+    group by total_id
+    having count(*) >= 2
+       and max(gap_before) <= 100
+       and max(abs(part_value)) < abs(any_value(total_value))
 )
 
 select
-    'part_of', article_id, part_id, total_id,
+    'part_of', p.article_id, p.part_id, p.total_id,
     json_object(
         'source', 'breakdown',
-        'words', trim(cue_words),
+        'words', trim(p.cue_words),
         -- "comprising" and a colon list the whole; "including" may leave parts out
-        'exhaustive', regexp_matches(cue_words, '^(comprising|consisting of|made up of|split into|divided into|broken down into|:)', 'i')
+        'exhaustive', regexp_matches(p.cue_words, '^(comprising|consisting of|made up of|split into|divided into|broken down into|:)', 'i')
     )
-from parts
-where n_parts >= 2;
+from parts as p
+semi join breakdowns as b on b.total_id = p.total_id;
 
 -- change_of: the extractor's base when it gave one; else the level the sentence puts right
 -- after the change ("up 300 to 1,200"), else the nearest level before it
@@ -221,10 +251,9 @@ insert into nf_relations
 with changes as (
     select
         c.*,
-        n.figure_id as next_level_id,
         substring(c.sentence, c.end_char - c.sentence_start + 1, n.start_char - c.end_char) as gap_after
     from nf_figs as c
-    left join nf_figs as n on n.figure_id = c.next_id and not n.is_change
+    left join nf_figs as n on n.figure_id = c.next_level_id
     where c.is_change
 ),
 
@@ -232,12 +261,18 @@ based as (
     select
         c.*,
         coalesce(
-            c.change_base_figure_id,
+            -- "up 300 to 1,200", "up 300 people to 1,200", "lost 1.85 points, or 0.06%, to
+            -- 3,120.18": the level after "to" is what changed, whatever else is said
             case
-                -- "up 300 to 1,200", "up 300 people to 1,200": at most one word before "to"
-                when regexp_matches(c.gap_after, '^(\s+[a-z-]+)?\s+to\s+(about\s+|nearly\s+|almost\s+|over\s+)?$', 'i')
+                when regexp_matches(
+                    c.gap_after,
+                    '^,?((\s+[a-z-]+)?|(\s+points?)?,?\s+or\s+[^,;]{1,20},)\s+to\s+'
+                    || '(about\s+|nearly\s+|almost\s+|over\s+|around\s+)?$',
+                    'i'
+                )
                     then c.next_level_id
             end,
+            c.change_base_figure_id,
             c.prev_level_id
         ) as base_id
     from changes as c
@@ -291,6 +326,7 @@ with targets as (
        and v.unit is not distinct from t.unit
        and not v.is_target
        and not v.is_change
+       and v.kind <> 'ordinal'
     where t.is_target
     qualify row_number() over (partition by t.figure_id order by v.start_char desc) = 1
 )

@@ -5,6 +5,8 @@
 --        "made up of", "divided into" or a colon.
 -- why: a breakdown that does not add up means a part or the total was mistyped, or a part
 --      is counted twice; "including" lists may leave parts out, so only an excess is flagged.
+--      Parts must be listed close together and each be smaller than the total, so a recipe,
+--      a score or model numbers after a colon are not taken for a breakdown.
 
 with breakdowns as (
     select
@@ -44,7 +46,13 @@ final as (
     from breakdowns as b
     join figures as t on t.figure_id = b.total_id
     where b.parts_low > t.value_high + 1e-9 * abs(nf_fin(t.value_high))
-       or (b.exhaustive and not nf_overlaps(b.parts_low, b.parts_high, t.value_low, t.value_high))
+       or (
+           b.exhaustive
+           and not nf_overlaps(b.parts_low, b.parts_high, t.value_low, t.value_high)
+           -- parts adding up to less than half the total were misread as a breakdown
+           -- ("five 787 Dreamliners: two to ..., three to ..."), not misprinted
+           and b.parts_sum >= t.value / 2
+       )
 )
 
 select * from final
