@@ -147,7 +147,12 @@ select
     f.period,
     f.change_direction,
     f.change_reference_period,
-    f.sentence
+    f.sentence,
+    f.value_low,
+    f.value_high,
+    f.run_id,
+    f.extractor_version,
+    f.content_hash
 from figures as f
 join articles as a
     on a.article_id = f.article_id and a.content_hash = f.content_hash
@@ -254,7 +259,7 @@ comment on column flags.details is 'The numbers the check computed (formula, imp
 comment on table flag_dismissals is 'Flags a reviewer dismissed as false alarms, with the reason.';
 comment on table failures is 'Sources and pages that could not be read or parsed, with the reason.';
 comment on table fetches is 'Every HTTP fetch attempt, with status, error, size, validators and timing.';
-comment on view facts is 'Current figures with their article''s title, url and publication time.';
+comment on view facts is 'Current figures with their article''s title, url and publication time, printed-precision range and lineage.';
 comment on view open_flags is 'Flags not dismissed, with the sentence they are about.';
 
 comment on column articles.source is 'Name of the source (sources.toml entry, folder or file) the article came from.';
