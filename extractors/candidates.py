@@ -16,7 +16,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from extractors import numbers
-from extractors.joins import distribute, join_ratios
+from extractors.joins import distribute, join_money_parts, join_ratios
 from extractors.phrases import PERIOD_NAME_AFTER, find_phrases
 from extractors.units import (
     UnitMatch,
@@ -47,6 +47,7 @@ class Candidate:
     words: bool = False
     direction: str | None = None
     integer: bool = True
+    subunit: bool = False  # cents, pence: value already in the main unit
 
 
 _MONTHS = (
@@ -129,7 +130,7 @@ def find_candidates(text: str) -> list[Candidate]:
             found.append(cand)
     found.extend(_word_candidates(text, masked))
     found = _drop_overlaps(sorted(found, key=lambda c: (c.start, -c.end)))
-    return join_ratios(text, distribute(text, found))
+    return join_money_parts(text, join_ratios(text, distribute(text, found)))
 
 
 def _mask_spans(text: str) -> list[tuple[int, int]]:
@@ -270,10 +271,11 @@ def _attach_suffix(text: str, cand: Candidate, value: Decimal) -> None:
     cand.scale, cand.end = scale, pos
     sign = -1 if cand.start < cand.num_start and text[cand.start] in "-−" else 1
     cand.value = sign * numbers.scaled(value, scale)
-    if cand.unit and cand.unit.endswith(("_cent", "_pence", "_sat")):
+    if cand.unit and cand.unit.endswith(("_cent", "_pence", "_sat", "_dime")):
         code, _, part = cand.unit.partition("_")
-        cand.unit = code
-        cand.value = float(Decimal(repr(cand.value)) / (10**8 if part == "sat" else 100))
+        cand.unit, cand.subunit = code, True
+        divisor = {"sat": 10**8, "dime": 10}.get(part, 100)
+        cand.value = float(Decimal(repr(cand.value)) / divisor)
 
 
 def _is_million_m(text: str, cand: Candidate, after: int) -> bool:

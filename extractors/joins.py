@@ -71,13 +71,25 @@ def _is_to_range(text: str, left: Candidate, right: Candidate, between: str) -> 
     return not _RANGE_BLOCKERS.search(before)
 
 
+def _takes_currency(text: str, left: Candidate, right: Candidate, between: str) -> bool:
+    """Return True when a bare right number shares the left currency ("$3 and 4 million",
+    "between $20 and 30"), not "$5 and 20 people"."""
+    if right.scale or re.search(r"[-–]|to", between):
+        return True
+    if re.search(
+        r"(?i)\bbetween[\s\u00a0]{1,3}\S{0,4}$", text[max(0, left.start - 12) : left.start]
+    ):
+        return True
+    return bool(re.match(r"[\s\u00a0]*(?:[.,;:!?)]|$)", text[right.end : right.end + 3]))
+
+
 def distribute(text: str, found: list[Candidate]) -> list[Candidate]:
     """Share a scale, unit or currency across joined numbers ("£10 and 16 billion", "20-30%")."""
     for left, right in itertools.pairwise(found):
         between = text[left.end : right.start]
         if len(between) > 7 or not _JOIN.fullmatch(between) or left.words != right.words:
             continue
-        if right.unit is None and left.currency:
+        if right.unit is None and left.currency and _takes_currency(text, left, right, between):
             right.unit, right.kind, right.currency = left.currency, "money", left.currency
         if left.scale is None and right.scale and left.unit in (None, right.unit, right.currency):
             left.value, left.scale = left.value * right.scale, right.scale
@@ -88,8 +100,6 @@ def distribute(text: str, found: list[Candidate]) -> list[Candidate]:
             and (left.scale is None or right.kind not in ("percent", "percentage_point"))
         ):
             left.unit, left.kind = right.unit, right.kind
-        if right.unit is None and left.currency:
-            right.unit, right.kind, right.currency = left.currency, "money", left.currency
         if (
             re.search(r"[-–]", between)
             or re.search(
@@ -99,3 +109,35 @@ def distribute(text: str, found: list[Candidate]) -> list[Candidate]:
         ):
             left.approx, right.approx = "at_least", "at_most"
     return found
+
+
+_MONEY_GAP = re.compile(r"[\s\u00a0]{1,2}(?:and[\s\u00a0]{1,2})?")
+_CURRENCY_WORD_END = re.compile(r"(?i)[a-z]{3,}$")
+_CLAUSE_END = re.compile(r"[\s\u00a0]*(?:[.,;:!?)]|$)")
+
+
+def join_money_parts(text: str, found: list[Candidate]) -> list[Candidate]:
+    """Merge "3 dollars 50 cents", "$20 and 43c", "15 dollars 50." into one amount (3.5, 20.43)."""
+    out: list[Candidate] = []
+    for cand in found:
+        left = out[-1] if out else None
+        if left is not None and _is_money_part(text, left, cand):
+            cents = cand.value if cand.subunit else cand.value / 100
+            out[-1] = dataclasses.replace(left, end=cand.end, value=left.value + cents)
+            continue
+        out.append(cand)
+    return out
+
+
+def _is_money_part(text: str, left: Candidate, right: Candidate) -> bool:
+    if (
+        left.kind != "money"
+        or left.subunit
+        or not _MONEY_GAP.fullmatch(text, left.end, right.start)
+    ):
+        return False
+    if right.subunit:
+        return right.value < 1
+    bare = right.kind == "count" and right.unit is None and right.integer and 0 < right.value < 100
+    word_unit = bool(_CURRENCY_WORD_END.search(text, left.start, left.end))
+    return bare and word_unit and bool(_CLAUSE_END.match(text, right.end))

@@ -257,7 +257,7 @@ def classify_word(word: str) -> WordToken | None:
         return "hundred", low, Decimal(100)
     if low in data["scales"] or low in data["scale_aliases"]:
         return "scale", low, Decimal(data["scales"].get(low, data["scale_aliases"].get(low)))
-    if low in ("dozen", "dozens"):
+    if low in ("dozen", "dozens", "doz", "dozs", "dz", "dzs"):
         return "dozen", low, Decimal(12)
     if low in data["fractions"]:
         return "frac", low, Decimal(data["fractions"][low])
@@ -433,19 +433,7 @@ class _PhraseState:
             if rest[0][0] == "unit" and rest[0][2] >= rest[1][2]:
                 return 0
             numerator = Decimal(1) if rest[0][0] in ("a", "an") else rest[0][2]
-            part = numerator / rest[1][2]
-            if self.last == "scale" and not self.current:
-                self.total += part * self.last_scale
-            else:
-                self.fraction += part
-            if i + 3 < len(toks) and toks[i + 3][0] == "scale" and self.last != "scale":
-                scale = toks[i + 3][2]
-                self.total += (self.current + self.fraction) * scale
-                self.current, self.fraction, self.last_scale = Decimal(0), Decimal(0), scale
-                self.done = True
-                return self._take("scale", 4)
-            self.done = True
-            return self._take("frac", 3)
+            return self._and_fraction(toks, i, numerator / rest[1][2])
         tail = _fraction_after_and(toks, i + 1)
         if tail is not None:
             self.fraction += tail[0]
@@ -453,18 +441,37 @@ class _PhraseState:
             return self._take("frac", tail[1] + 1)
         joinable = self.last in ("hundred", "scale") and rest[0][0] in ("unit", "tens", "digit")
         after = rest[1][0] if len(rest) > 1 else None
-        if joinable and (self.last == "scale" or rest[0][2] < 100) and after != "hundred":
+        blocked = after == "hundred" and self.last == "hundred"  # "3 hundred and 2 hundred"
+        if joinable and (self.last == "scale" or rest[0][2] < 100) and not blocked:
             return self._take("and")
         return 0
 
+    def _and_fraction(self, toks: list[WordToken], i: int, part: Decimal) -> int:
+        """ "five and a half (million)", "3 million and a half", "one billion and a half million"."""
+        scale = toks[i + 3][2] if i + 3 < len(toks) and toks[i + 3][0] == "scale" else None
+        self.done = True
+        if scale is not None and (self.last != "scale" or scale < self.last_scale):
+            if self.last == "scale":
+                self.total += part * scale
+            else:
+                self.total += (self.current + self.fraction + part) * scale
+                self.current, self.fraction = Decimal(0), Decimal(0)
+            self.last_scale = scale
+            return self._take("scale", 4)
+        if self.last == "scale" and not self.current:
+            self.total += part * self.last_scale
+        else:
+            self.fraction += part
+        return self._take("frac", 3)
+
     def _point(self, toks: list[WordToken], i: int) -> int:
-        if self.last not in ("unit", "tens", "digit") or self.total:
+        if self.last not in ("unit", "tens", "digit", "hundred"):
             return 0
         digits, j = "", i + 1
         while j < len(toks) and toks[j][0] in ("unit", "digit") and toks[j][2] < 10:
             digits += str(int(toks[j][2]))
             j += 1
-        if not digits and j < len(toks) and toks[j][0] in ("tens", "digit"):
+        if not digits and j < len(toks) and toks[j][0] in ("tens", "digit", "unit"):
             whole = toks[j][2]
             j += 1
             if toks[j : j + 1] and toks[j][0] == "-":

@@ -60,7 +60,11 @@ def _first_letters(words: list[str]) -> str:
 def _word_regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     data = numbers.tables()
     words = list(data["units"]) + list(data["tens"]) + list(data["scales"])
-    words += list(data["scale_aliases"]) + list(data["fractions"]) + ["hundreds", "dozen", "dozens"]
+    words += (
+        list(data["scale_aliases"])
+        + list(data["fractions"])
+        + ["hundreds", "dozen", "dozens", "doz", "dozs", "dz", "dzs"]
+    )
     numword = rf"\b(?i:{alternation(words)})\b"
     glue = rf"\b(?i:{alternation(['and', 'a', 'an', 'point', 'minus', 'negative'])})\b|&"
     digits = r"[0-9]{1,3}(?:,[0-9]{3}){1,6}(?:\.[0-9]{1,9})?(?![0-9,])|[0-9]{1,15}(?:\.[0-9]{1,9})?(?![0-9])"
@@ -121,8 +125,9 @@ def _phrases(text: str, offset: int, run_text: str) -> list[Phrase]:
 
 def _phrase(text: str, start: int, end: int, value: Decimal, kinds: set[str]) -> Phrase | None:
     lowered = text[start:end].lower()
-    if kinds <= {"scale", "hundred", "dozen", "a"} and not lowered.startswith(("a ", "an ")):
-        return None  # "hundreds of", "millions": vague, not figures
+    single = " " not in lowered.strip() and "-" not in lowered
+    if kinds <= {"scale", "hundred", "dozen", "a"} and (single or lowered.endswith("s")):
+        return None  # "hundreds of", "millions", "thousands": vague, not figures
     if lowered == "one" and not _lone_one_is_figure(text, start, end):
         return None
     fraction = "frac" in kinds and abs(value) < 1
