@@ -107,6 +107,7 @@ _SCALE = re.compile(
 _MULTIPLIER_SUFFIX = re.compile(
     r"(?:[\s\u00a0]{1,2}times|[\s\u00a0]?x|-?fold)(?![A-Za-z0-9])", re.IGNORECASE
 )
+_NAMED_AFTER = re.compile(r"[\s\u00a0][A-Z][a-z]")
 _MILLION_NOUNS = re.compile(
     r"[\s\u00a0]{1,2}(?:people|users|residents|viewers|jobs|households|customers|subscribers"
     r"|visitors|passengers|voters|tourists|children|workers|of|in|for|more|fewer|a)\b"
@@ -231,6 +232,12 @@ def _attach_suffix(text: str, cand: Candidate, value: Decimal) -> None:
         scale = numbers.scale_of(word)
         if scale_match.group("glued") == "m" and not _is_million_m(text, cand, scale_match.end()):
             scale = None
+        if _NAMED_AFTER.match(text, scale_match.end()) and scale_match.group("glued") in (
+            "B",
+            "M",
+            "K",
+        ):
+            scale = None if cand.currency is None else scale  # "2B Mindset": a name
         if scale:
             pos = scale_match.end()
             second = _SCALE.match(text, pos, min(len(text), pos + 14))
@@ -308,6 +315,8 @@ def _is_not_figure(text: str, cand: Candidate, surface: str) -> bool:
         return True  # 5G, 3D, 06F6: part of a name
     if bare and _MONTH_BEFORE.search(text, max(0, cand.start - 12), cand.start):
         return True  # July 14
+    if cand.start >= 2 and text[cand.start - 1] == "/" and text[cand.start - 2].isdigit():
+        return True  # 2022/23, 24/7: a season or a rate written with a slash
     if digits_only and len(surface) > 1 and surface[0] == "0" and bare:
         return True  # 0108263: a code
     if bare and digits_only and len(surface) == 4 and _is_year(text, cand, int(surface)):
