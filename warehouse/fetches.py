@@ -29,26 +29,41 @@ Validators = dict[str, tuple[str | None, str | None, str | None]]
 class AttemptLike(Protocol):
     """One try at a URL (``flows.fetch.Attempt``)."""
 
-    status: int | None
-    error: str | None
-    bytes: int
-    elapsed_ms: int
-    started_at: datetime
+    @property
+    def status(self) -> int | None: ...
+    @property
+    def error(self) -> str | None: ...
+    @property
+    def bytes(self) -> int: ...
+    @property
+    def elapsed_ms(self) -> int: ...
+    @property
+    def started_at(self) -> datetime: ...
 
 
 class FetchLike(Protocol):
     """What fetching one URL gave (``flows.fetch.FetchResult``)."""
 
-    url: str
-    status: int | None
-    error: str | None
-    bytes: int
-    etag: str | None
-    last_modified: str | None
-    content_hash: str | None
-    elapsed_ms: int
-    fetched_at: datetime
-    history: Sequence[AttemptLike]
+    @property
+    def url(self) -> str: ...
+    @property
+    def status(self) -> int | None: ...
+    @property
+    def error(self) -> str | None: ...
+    @property
+    def bytes(self) -> int: ...
+    @property
+    def etag(self) -> str | None: ...
+    @property
+    def last_modified(self) -> str | None: ...
+    @property
+    def content_hash(self) -> str | None: ...
+    @property
+    def elapsed_ms(self) -> int: ...
+    @property
+    def fetched_at(self) -> datetime: ...
+    @property
+    def history(self) -> Sequence[AttemptLike]: ...
 
 
 def _naive_utc(value: datetime | None) -> datetime:
