@@ -203,11 +203,10 @@ def _finish(
     with_ner = [w for w in windows if _NAME.search(w, 1)]
     without_ner = [w for w in windows if not _NAME.search(w, 1)]
     docs = _parse(nlp, with_ner, batch_size, n_process)
-    if "ner" in nlp.pipe_names:
-        with nlp.select_pipes(disable=["ner"]):
-            docs.update(_parse(nlp, without_ner, batch_size, n_process))
-    else:
-        docs.update(_parse(nlp, without_ner, batch_size, n_process))
+    # pipe(disable=...) leaves the shared pipeline untouched (select_pipes would not be
+    # thread-safe when Prefect runs extraction tasks in threads)
+    skip = [name for name in ("ner",) if name in nlp.pipe_names]
+    docs.update(_parse(nlp, without_ner, batch_size, n_process, skip))
     for (_, sentence), window in zip(todo, windows, strict=True):
         sentence.doc = docs[window]
     for text, published, sentences in group:
@@ -234,9 +233,12 @@ def _window(text: str, sentence: Sentence) -> str:
     return text[start:end]
 
 
-def _parse(nlp: Language, texts: list[str], batch_size: int, n_process: int) -> dict[str, Any]:
+def _parse(
+    nlp: Language, texts: list[str], batch_size: int, n_process: int, skip: list[str] | None = None
+) -> dict[str, Any]:
     unique = list(dict.fromkeys(texts))
-    return dict(zip(unique, nlp.pipe(unique, batch_size=batch_size, n_process=n_process)))
+    docs = nlp.pipe(unique, batch_size=batch_size, n_process=n_process, disable=skip or [])
+    return dict(zip(unique, docs, strict=True))
 
 
 def figures_from_doc(

@@ -164,3 +164,22 @@ def test_measure_and_entity_come_from_the_parse() -> None:
     assert figures["1.32 billion"].measure == (
         "participants in the national basic medical insurance system"
     )
+
+
+def test_threads_share_the_pipeline_safely() -> None:
+    # Prefect may run extraction tasks in threads over the one cached spaCy pipeline
+    import threading
+
+    texts = [(c["text"], "2025-07-14") for c in CASES]
+    expected = list(extract_many(texts))
+    results: dict[int, list[list[Figure]]] = {}
+
+    def run(index: int) -> None:
+        results[index] = list(extract_many(texts))
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [results[i] for i in range(3)] == [expected] * 3
