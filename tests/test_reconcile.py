@@ -237,3 +237,13 @@ def test_hyphenated_goal_and_ordinals_are_not_targets(tmp_path: Path) -> None:
     derive_relations(con)
     assert _relations(con) == set()
     con.close()
+
+
+def test_running_some_checks_keeps_the_flags_of_the_others(tmp_path: Path) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    load_batch(con, batch_from_case(CONFLICT), run_id="r1", extractor_version="x")
+    run_checks(con, "r1")
+    assert run_checks(con, "r2", only=["self_comparison"]) == []
+    kept = con.execute("select check_name, run_id from flags").fetchall()
+    con.close()
+    assert kept == [("restatement_conflict", "r1")]

@@ -143,7 +143,7 @@ def run_checks(
     only: list[str] | None = None,
     timings: dict[str, float] | None = None,
 ) -> list[Flag]:
-    """Derive relations, run every check (or those named), replace the flags with their finds.
+    """Derive relations, run every check (or those named), replace their flags with their finds.
 
     ``timings``, when given, receives the seconds each step took (``relations`` and each check).
     """
@@ -163,11 +163,14 @@ def run_checks(
         if timings is not None:
             timings[spec.name] = time.perf_counter() - started
     unique = {f.flag_id: f for f in flags}
-    _store_flags(con, run_id, list(unique.values()))
+    _store_flags(con, run_id, list(unique.values()), [s.name for s in specs])
     return list(unique.values())
 
 
-def _store_flags(con: duckdb.DuckDBPyConnection, run_id: str, flags: list[Flag]) -> None:
+def _store_flags(
+    con: duckdb.DuckDBPyConnection, run_id: str, flags: list[Flag], checks: list[str]
+) -> None:
+    """Replace the flags of the checks that ran; other checks' flags stay as they were."""
     table = pa.Table.from_pylist(
         [
             {
@@ -202,7 +205,7 @@ def _store_flags(con: duckdb.DuckDBPyConnection, run_id: str, flags: list[Flag])
             select flag_id, first_seen_run from flags
             """
         )
-        con.execute("delete from flags")
+        con.execute("delete from flags where list_contains(?, check_name)", [checks])
         con.execute(
             """
             insert into flags by name
