@@ -248,3 +248,18 @@ def test_html_renders_in_headless_chromium(tmp_path: Path, warehouse: Path) -> N
     # the charts sit at the top of the page: each one's colour must be painted there
     for colour in ("error", "warning", "bar", "figures"):
         assert _count_colour(png, COLOURS[colour], 900) > 150, colour
+
+
+def test_hostile_titles_and_urls_are_made_harmless(tmp_path: Path) -> None:
+    case = dict(
+        _case("self_comparison", "seed-2012-vs-2012"),
+        url="javascript:alert(1)",
+        title="<script>alert(1)</script>",
+    )
+    con = connect(tmp_path / "w.duckdb")
+    load_batch(con, batch_from_case(case), run_id="r1", extractor_version="x")
+    run_checks(con, "r1")
+    page = write_report(con, tmp_path / "r.html", "html").read_text()
+    con.close()
+    assert "javascript:" not in page
+    assert "<script" not in page and "&lt;script&gt;" in page

@@ -233,6 +233,16 @@ def _sentences(flag: dict[str, Any]) -> list[tuple[str, list[tuple[int, int]]]]:
     return list(grouped.values())
 
 
+def _href(url: str | None) -> str:
+    """Return a link target that is safe to put in the page: web and file addresses only."""
+    if not url:
+        return ""
+    scheme = url.split(":", 1)[0].lower() if ":" in url.split("/", 1)[0] else ""
+    if scheme not in ("", "http", "https", "file"):
+        return ""  # e.g. javascript: from a hostile source list
+    return html.escape(url, quote=True)
+
+
 def highlight_html(sentence: str, spans: list[tuple[int, int]]) -> str:
     """Return the sentence as HTML with every span marked."""
     out, pos = [], 0
@@ -339,7 +349,7 @@ def _html_flag(flag: dict[str, Any]) -> str:
         f"<div class='flag' id='flag-{html.escape(flag['flag_id'])}'>"
         f"<p><span class='sev sev-{sev}'>{sev}</span> {html.escape(flag['message'])}</p>"
         f"{quotes}"
-        f"<p class='muted'>in <a href='{html.escape(flag.get('article_url') or '')}'>"
+        f"<p class='muted'>in <a href='{_href(flag.get('article_url'))}'>"
         f"{html.escape(title)}</a> &middot; flag <code>{html.escape(flag['flag_id'])}</code></p>"
         f"<details><summary>the arithmetic</summary><pre>{details}</pre></details></div>"
     )
@@ -403,7 +413,7 @@ def _html_tables(data: ReportData) -> str:
     )
     for a in data.articles:
         parts.append(
-            f"<tr><td><a href='{html.escape(a['url'] or '')}'>"
+            f"<tr><td><a href='{_href(a['url'])}'>"
             f"{html.escape(a['title'] or a['article_id'])}</a></td>"
             f"<td>{html.escape(_json_default(a['published']) if a['published'] else '')}</td>"
             f"<td class='n'>{a['figures']}</td><td>{html.escape(', '.join(a['kinds']))}</td>"
