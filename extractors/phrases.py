@@ -78,8 +78,17 @@ def _word_regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     run = re.compile(rf"(?=[{first}])(?<![\w.,]){lead}(?:{sep}{token}){{0,24}}(?![\w])")
     tens = alternation(list(data["tens"]))
     ords = alternation(list(data["ordinals"]))
-    first = _first_letters(list(data["tens"]) + list(data["ordinals"]))
-    ordinal = re.compile(rf"(?=[{first}])\b(?i:(?:{tens}[\s\u00a0\-—–]?)?{ords})\b")
+    first = _first_letters(
+        list(data["tens"]) + list(data["ordinals"]) + list(data["units"]) + ["a", "hundred"]
+    )
+    head = alternation(
+        list(data["units"])
+        + list(data["tens"])
+        + ["hundred", "thousand", "million", "billion", "a", "and"]
+    )
+    ordinal = re.compile(
+        rf"(?=[{first}])\b(?i:(?:(?:{head})[\s\u00a0\-]{{1,2}}){{0,6}}(?:{tens}[\s\u00a0\-—–]?)?{ords})\b"
+    )
     mults = alternation(list(data["multipliers"]) + list(data["fold"]))
     first = _first_letters(list(data["multipliers"]) + list(data["fold"]))
     multiplier = re.compile(rf"(?=[{first}])\b(?i:{mults})\b")
@@ -163,10 +172,18 @@ def _word_ordinal(text: str, match: re.Match[str]) -> Phrase | None:
             return None
         if re.search(r"\b(?:at|a)[\s\u00a0]{1,2}$", before) or after.startswith(","):
             return None
-    tens = re.match(r"(?i)(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?=[a-z])", word)
+    start = match.start()
+    parts = re.split(r"[\s\u00a0\-—–]+", word)
+    while len(parts) > 1 and parts[0].lower() in ("and", "a", "an") and len(parts) > 2:
+        parts, start = parts[1:], text.index(parts[1], start)
+    if len(parts) > 1 and " ".join(parts[:-1]).lower() in ("one", "a", "an", "and"):
+        parts, start = parts[-1:], match.end() - len(parts[-1])  # "one fifth": a fraction
+    tens = re.match(
+        r"(?i)(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?=[a-z])", parts[-1]
+    )
     if tens:
-        word = tens.group(1) + "-" + word[tens.end() :]
-    value = numbers.ordinal_value(re.sub(r"[\s\u00a0—–]", "-", word))
+        parts[-1:] = [tens.group(1), parts[-1][tens.end() :]]
+    value = numbers.ordinal_value("-".join(parts))
     if value is None:
         return None
-    return Phrase(match.start(), match.end(), Decimal(value), "ordinal")
+    return Phrase(start, match.end(), Decimal(value), "ordinal")
