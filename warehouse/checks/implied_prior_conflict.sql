@@ -43,27 +43,42 @@ implied as (
       and c.change_reference_period is distinct from coalesce(l.period, c.period)
 ),
 
+candidates as (
+    -- the same article: keyed by (article, measure, period)
+    select i.*, s.figure_id as stated_id
+    from implied as i
+    join figures as s
+        on s.article_id = i.article_id
+       and s.measure = i.measure
+       and s.period = i.reference_period
+       and s.entity is not distinct from i.entity
+    where s.is_current
+    union all
+    -- other articles about the same entity: keyed by (measure, entity, period)
+    select i.*, s.figure_id as stated_id
+    from implied as i
+    join figures as s
+        on s.measure = i.measure
+       and s.entity = i.entity
+       and s.period = i.reference_period
+       and s.article_id <> i.article_id
+    where s.is_current
+),
+
 stated as (
-    -- keyed by (measure, period): the figures stated for the reference period
     select
-        i.*,
-        s.figure_id as stated_id,
+        c.*,
         s.article_id as stated_article_id,
         s.surface as stated_surface,
         s.value_low as s_low,
         s.value_high + s.precision / 2 as s_high  -- the stated figure may be truncated
-    from implied as i
-    join figures as s
-        on s.measure = i.measure
-       and s.period = i.reference_period
-       and s.kind = i.kind
-       and s.unit is not distinct from i.unit
-       and s.entity is not distinct from i.entity
-    where s.is_current
-      and s.change_direction is null
-      and (s.article_id = i.article_id or i.entity is not null)
+    from candidates as c
+    join figures as s on s.figure_id = c.stated_id
+    where s.change_direction is null
+      and s.kind = c.kind
+      and s.unit is not distinct from c.unit
       -- more than twice apart: another fact under a generic measure name
-      and abs(s.value) between abs(i.prior) / 2 and abs(i.prior) * 2
+      and abs(s.value) between abs(c.prior) / 2 and abs(c.prior) * 2
 ),
 
 final as (
