@@ -107,6 +107,7 @@ _SCALE = re.compile(
 _MULTIPLIER_SUFFIX = re.compile(
     r"(?:[\s\u00a0]{1,2}times|[\s\u00a0]?x|-?fold)(?![A-Za-z0-9])", re.IGNORECASE
 )
+_PLURAL_NOUN = re.compile(r"[\s\u00a0]{1,2}(?:[a-z]{1,12}[\s\u00a0-])?[a-z]{2,15}s\b")
 _NAMED_AFTER = re.compile(r"[\s\u00a0][A-Z][a-z]")
 _MILLION_NOUNS = re.compile(
     r"[\s\u00a0]{1,2}(?:people|users|residents|viewers|jobs|households|customers|subscribers"
@@ -286,9 +287,10 @@ def _attach_suffix(text: str, cand: Candidate, value: Decimal) -> None:
 
 
 def _is_million_m(text: str, cand: Candidate, after: int) -> bool:
-    if cand.currency or not cand.integer:
+    if cand.currency:
         return True
-    return bool(_MILLION_NOUNS.match(text, after, min(len(text), after + 14)))
+    window = text[after : after + 24]
+    return bool(_MILLION_NOUNS.match(window) or _PLURAL_NOUN.match(window))
 
 
 def _unit_fits(text: str, cand: Candidate, unit: object, scale: int | None) -> bool:
