@@ -100,7 +100,7 @@ _LIST_MARKER = re.compile(r"(?:^|\n)[ \t]{0,8}\(?$")
 
 
 _SCALE = re.compile(
-    r"(?P<glued>bn|mn|mln|bln|tln|tn|trn|mil|MM|k|K|m|M|b|B)(?![A-Za-z0-9])"
+    r"(?P<glued>bn|mn|mln|bln|tln|tn|trn|mil|MM|k|K|m|M|b|B|T)(?![A-Za-z0-9])"
     r"|(?P<gap>[\s\u00a0]{1,2}|-)(?P<word>(?i:thousand|million|billion|trillion|lakhs?|crores?"
     r"|hundred|bn|mn|mln|tn|bln|tln|lacs?|lkhs?|cr|koti|mil))(?![A-Za-z])"
 )
@@ -114,7 +114,11 @@ _MILLION_NOUNS = re.compile(
     r"|visitors|passengers|voters|tourists|children|workers|of|in|for|more|fewer|a)\b"
 )
 _DURATIONS = frozenset(("year", "month", "week", "day", "h", "min", "s", "decade", "century"))
-_PERIOD_DURATION = re.compile(r"[\s\u00a0]{1,2}(?:to|ending|ended|through|until)\b")
+_PERIOD_DURATION = re.compile(
+    rf"[\s\u00a0]{{1,2}}(?:to|ending|ended|through|until)[\s\u00a0]{{1,2}}"
+    rf"(?:{_MONTHS}\b|the[\s\u00a0]end\b|end\b|(?:19|20)[0-9]{{2}}\b|mid)"
+)
+_EXPONENT_OR_ERROR = re.compile(r"(?:\^|±|\+/-|\+-)[\s\u00a0]?$")
 _YEAR_CONTEXT = re.compile(
     r"(?i:in|since|by|from|until|of|year|circa|c\.|before|after|end|to)\s{1,3}$"
 )
@@ -233,6 +237,8 @@ def _attach_suffix(text: str, cand: Candidate, value: Decimal) -> None:
         scale = numbers.scale_of(word)
         if scale_match.group("glued") == "m" and not _is_million_m(text, cand, scale_match.end()):
             scale = None
+        if scale_match.group("glued") == "T" and cand.currency is None:
+            scale = None  # "$2.174T" is a trillion; "5T" alone is not
         if _NAMED_AFTER.match(text, scale_match.end()) and scale_match.group("glued") in (
             "B",
             "M",
@@ -263,7 +269,7 @@ def _attach_suffix(text: str, cand: Candidate, value: Decimal) -> None:
     ):
         cand.kind = "skip"  # "Five-Year Plan": part of a name, not a figure
         return
-    if unit and unit.unit in _DURATIONS and _PERIOD_DURATION.match(text, unit.end, unit.end + 12):
+    if unit and unit.unit in _DURATIONS and _PERIOD_DURATION.match(text, unit.end, unit.end + 24):
         cand.kind = "skip"  # "in the 12 months to May": a period, not a figure
         return
     if unit:
@@ -317,6 +323,8 @@ def _is_not_figure(text: str, cand: Candidate, surface: str) -> bool:
         return True  # 5G, 3D, 06F6: part of a name
     if bare and _MONTH_BEFORE.search(text, max(0, cand.start - 12), cand.start):
         return True  # July 14
+    if _EXPONENT_OR_ERROR.search(text, max(0, cand.start - 4), cand.start):
+        return True  # km^2, ±0.01, +/- 1e-5: an exponent or an uncertainty, not a figure
     if cand.start >= 2 and text[cand.start - 1] == "/" and text[cand.start - 2].isdigit():
         return True  # 2022/23, 24/7: a season or a rate written with a slash
     if digits_only and len(surface) > 1 and surface[0] == "0" and bare:
