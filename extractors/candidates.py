@@ -107,6 +107,8 @@ _SCALE = re.compile(
 _MULTIPLIER_SUFFIX = re.compile(
     r"(?:[\s\u00a0]{1,2}times|[\s\u00a0]?x|-?fold)(?![A-Za-z0-9])", re.IGNORECASE
 )
+_ENDS_WITH_NUMBER = re.compile(r"[0-9][\s\u00a0]{0,2}$")
+_GRAND = re.compile(r"[\s\u00a0]{1,2}grand\b(?![\s\u00a0]{1,2}[A-Za-z])")
 _PLURAL_NOUN = re.compile(r"[\s\u00a0]{1,2}(?:[a-z]{1,12}[\s\u00a0-])?[a-z]{2,15}s\b")
 _NAMED_AFTER = re.compile(r"[\s\u00a0][A-Z][a-z]")
 _MILLION_NOUNS = re.compile(
@@ -219,6 +221,8 @@ def _fraction_ok(text: str, match: re.Match[str]) -> bool:
 
 def _attach_prefix(text: str, cand: Candidate) -> None:
     prefix = currency_before(text, cand.num_start)
+    if prefix and _ENDS_WITH_NUMBER.search(text, max(0, prefix[0] - 3), prefix[0]):
+        prefix = None  # "3 CAD 3 cents": the code belongs to the number before it
     if prefix:
         cand.start, cand.currency = prefix
         cand.unit, cand.kind = prefix[1], "money"
@@ -253,6 +257,10 @@ def _attach_suffix(text: str, cand: Candidate, value: Decimal) -> None:
             )
             if second is not None and bigger and bigger > scale:
                 scale, pos = scale * bigger, second.end()  # "lakh crore", "hundred million"
+    grand = _GRAND.match(text, pos, min(len(text), pos + 24)) if scale is None else None
+    if grand:
+        scale, pos = 1000, grand.end()  # "10 grand": thousands of the local currency
+        cand.currency = cand.currency or "USD"
     unit = unit_after(text, pos)
     if unit and unit.unit in ("m", "l") and scale:
         unit = None
