@@ -160,6 +160,20 @@ def _lone_one_is_figure(text: str, start: int, end: int) -> bool:
 PERIOD_NAME_AFTER = re.compile(r"(?i)[\s\u00a0-]{1,2}(?:quarter|half|century|millennium)\b")
 
 
+_TENS = frozenset(numbers.tables()["tens"])
+
+
+def _one_number(words: list[str]) -> bool:
+    """Return True when ``words`` read as exactly one cardinal ("one hundred twenty")."""
+    while words and words[-1].lower() == "and":
+        words = words[:-1]
+    tokens = [numbers.classify_word(w) for w in words]
+    if not words or any(t is None for t in tokens) or words[0].lower() == "and":
+        return False
+    found = numbers.parse_phrase(tokens)  # type: ignore[arg-type]
+    return found is not None and found[1] == len(tokens)
+
+
 def _word_ordinal(text: str, match: re.Match[str]) -> Phrase | None:
     word = match.group(0)
     low = word.lower()
@@ -176,14 +190,21 @@ def _word_ordinal(text: str, match: re.Match[str]) -> Phrase | None:
     parts = re.split(r"[\s\u00a0\-—–]+", word)
     while len(parts) > 1 and parts[0].lower() in ("and", "a", "an") and len(parts) > 2:
         parts, start = parts[1:], text.index(parts[1], start)
-    if len(parts) > 1 and " ".join(parts[:-1]).lower() in ("one", "a", "an", "and"):
-        parts, start = parts[-1:], match.end() - len(parts[-1])  # "one fifth": a fraction
+    if len(parts) > 1 and not _one_number(parts[:-1]):
+        # "one fifth" is a fraction, "one twenty-fifth" one and an ordinal: keep the ordinal
+        tail = 2 if len(parts) > 2 and parts[-2].lower() in _TENS else 1
+        parts = parts[-tail:]
+        start = (
+            match.end() - len(" ".join(parts))
+            if tail == 1
+            else text.rfind(parts[0], start, match.end())
+        )
     tens = re.match(
         r"(?i)(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?=[a-z])", parts[-1]
     )
     if tens:
         parts[-1:] = [tens.group(1), parts[-1][tens.end() :]]
-    value = numbers.ordinal_value("-".join(parts))
+    value = numbers.ordinal_value("-".join(p for p in parts if p.lower() != "and"))
     if value is None:
         return None
     return Phrase(start, match.end(), Decimal(value), "ordinal")
