@@ -413,6 +413,32 @@ def flags_dismiss(
     typer.echo(f"dismissed {flag_id}")
 
 
+@app.command()
+@friendly
+def export(
+    parquet: Path = typer.Option(..., "--parquet", help="Folder to write the Parquet files into."),
+    db: Path = DB_OPTION,
+) -> None:
+    """Write every table as Parquet (articles and figures partitioned by publication year).
+
+    Example:
+
+        newsfacts export --parquet lake/
+
+        duckdb -c "select count(*) from read_parquet('lake/figures/**/*.parquet', hive_partitioning = true)"
+    """
+    from warehouse.export import export_parquet
+    from warehouse.load import connect
+
+    con = connect(db, read_only=True)
+    try:
+        written = export_parquet(con, parquet)
+    finally:
+        con.close()
+    for table, path in written.items():
+        typer.echo(f"{table}: {path}")
+
+
 @sources_app.command("check")
 @friendly
 def sources_check(file: Path = typer.Argument(..., help="A sources.toml file.")) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 COMMANDS = [
     ["run"], ["extract"], ["query"], ["check"], ["report"],
-    ["flags", "dismiss"], ["sources", "check"],
+    ["flags", "dismiss"], ["sources", "check"], ["export"],
 ]
 
 
@@ -132,3 +132,12 @@ def test_query_formats(small_db: Path) -> None:
     bad = newsfacts("query", "--db", str(small_db), "select * from nowhere")
     assert_clean_error(bad, "query failed")
     duckdb.connect(str(small_db)).close()  # the reader left the file usable by a writer
+
+
+def test_export_writes_every_table_as_parquet(small_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "lake"
+    result = newsfacts("export", "--db", str(small_db), "--parquet", str(out))
+    assert result.returncode == 0, result.stderr
+    written = dict(line.split(": ", 1) for line in result.stdout.splitlines())
+    assert {"articles", "figures", "flags", "runs"} <= set(written)
+    assert all(Path(path).exists() for path in written.values())
