@@ -54,13 +54,26 @@ _PERIOD = re.compile(
     |(?P<mo>\b(?P<mon>January|February|March|April|May|June|July|August|September|October
         |November|December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)(?![\w-]))
     |(?P<rel>\b(?P<rw>(?i:last|this|next|previous|past|current|same)){_WS}{{1,2}}
-        (?P<ru>(?i:year|quarter|month)))\b
+        (?P<ru>(?i:year|quarter|month|spring|summer|autumn|fall|winter)))\b
     |(?P<yoy>\b(?i:year[-\s\u00a0]on[-\s\u00a0]year|y-o-y|yoy|y/y|a{_WS}year{_WS}(?:earlier|ago|before)
         |the{_WS}year{_WS}before|the{_WS}previous{_WS}year|the{_WS}prior{_WS}year)\b)
     |(?P<y>(?<![0-9.,$£€¥])\b(?P<yy>(?:19|20)[0-9][0-9])(?:[-/–](?P<y2>[0-9]{{2}}))?\b(?![.,]?[0-9]|%|{_WS}?(?:per|million|billion)))
     )""",
     re.VERBOSE,
 )
+_CLAUSE_BREAK = re.compile(r"[,;:—–]")
+_YEAR_EARLIER_AFTER = re.compile(
+    r"[\s\u00a0]{1,2}(?:a[\s\u00a0]year[\s\u00a0](?:earlier|ago|before)|the[\s\u00a0](?:previous|prior)"
+    r"[\s\u00a0]year|the[\s\u00a0]year[\s\u00a0]before)\b"
+)
+
+
+def level_year_earlier(text: str, end: int) -> bool:
+    """Return True for a level followed by "a year earlier" ("compared with €22.3 billion a
+    year earlier"): its period is one year before the sentence's."""
+    return bool(_YEAR_EARLIER_AFTER.match(text, end, min(len(text), end + 24)))
+
+
 _REFERENCE_LEFT = re.compile(
     rf"(?<![A-Za-z])(?i:than|compared{_WS}{{1,2}}(?:with|to)|from|since|versus|vs\.?|against|over"
     rf"|relative{_WS}to|on){_WS}{{1,3}}(?:(?i:in|the|that{_WS}of|levels{_WS}of|a|end{_WS}of|same{_WS}period"
@@ -158,6 +171,8 @@ def _relative(word: str, unit: str, published: date | None) -> tuple[str | None,
     if published is None or word == "past":
         return None, False
     offset = {"last": -1, "this": 0, "current": 0, "next": 1}[word]
+    if unit not in ("year", "month", "quarter"):  # a season: the year it falls in
+        return str(published.year + offset), False
     if unit == "year":
         return str(published.year + offset), False
     if unit == "month":
@@ -168,22 +183,28 @@ def _relative(word: str, unit: str, published: date | None) -> tuple[str | None,
 
 
 def figure_period(
-    mentions: list[PeriodMention], start: int, end: int, others: tuple[int, ...] = ()
+    mentions: list[PeriodMention],
+    start: int,
+    end: int,
+    others: tuple[int, ...] = (),
+    text: str | None = None,
 ) -> str | None:
     """Return the period of the figure at [start, end): the nearest non-reference mention.
 
     A mention on the far side of another figure (``others``: their starts) belongs to that
     figure ("4.4% ... down from 4.8% in 2024-25"), so it is taken only when nothing else is.
     """
-    ranked: list[tuple[int, int, str]] = []
+    ranked: list[tuple[int, int, int, str]] = []
     for mention in mentions:
         if mention.reference or mention.period is None or mention.relative_to_figure:
             continue
         distance = start - mention.end if mention.end <= start else mention.start - end + 1
         lo, hi = (mention.end, start) if mention.end <= start else (end, mention.start)
         blocked = any(lo <= other < hi for other in others)
-        ranked.append((int(blocked), distance, mention.period))
-    return min(ranked)[2] if ranked else None
+        # a mention in the figure's own clause beats a nearer one across a comma
+        crossed = text is not None and bool(_CLAUSE_BREAK.search(text, lo, hi))
+        ranked.append((int(blocked), int(crossed), distance, mention.period))
+    return min(ranked)[3] if ranked else None
 
 
 def reference_period(

@@ -8,6 +8,7 @@ read each figure's context (qualifier, period, change, measure, entity).
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import logging
 import re
 from collections import Counter
@@ -268,7 +269,27 @@ def assemble(text: str, sentences: list[Sentence], published: date | None) -> li
         own = [m.period for m in mentions if m.period and not m.reference]
         if own:
             carry[sentence.paragraph] = own[-1]
-    return figures
+    return _yen_or_yuan(text, figures)
+
+
+_JAPAN = re.compile(
+    r"\b(?:yen|Japan|Japanese|Tokyo|Osaka|Nikkei|Topix|BOJ|Bank of Japan|Toyota|Sony"
+    r"|Honda|Nissan|SoftBank|Nintendo|Panasonic|Mitsubishi|Hitachi)\b"
+)
+_CHINA = re.compile(r"\b(?:yuan|renminbi|RMB|China|Chinese|Beijing|Shanghai|Shenzhen|PBOC)\b")
+
+
+def _yen_or_yuan(text: str, figures: list[Figure]) -> list[Figure]:
+    """Read "¥" as JPY when the article is about Japan (the table's default is CNY)."""
+    signs = [
+        i for i, f in enumerate(figures) if f.surface.startswith(("¥", "￥")) and f.unit == "CNY"
+    ]
+    if not signs or len(_JAPAN.findall(text)) <= len(_CHINA.findall(text)):
+        return figures
+    out = list(figures)
+    for index in signs:
+        out[index] = dataclasses.replace(out[index], unit="JPY")
+    return out
 
 
 def _dominant_place(sentences: list[Sentence]) -> str | None:
@@ -286,6 +307,11 @@ def _dominant_place(sentences: list[Sentence]) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
+_EARLIER_RATE = re.compile(
+    r"(?i)\b(?:down|up|slowing|slowed|easing|eased|accelerating|accelerated|compared)"
+    r"[\s\u00a0]{1,2}(?:from|with)[\s\u00a0]{1,2}$"
+)
+_NOUN_AFTER = re.compile(r"[\s\u00a0]{1,2}[a-z]{2,20}s\b")
 _LIST_GAP = re.compile(
     r"[\s\u00a0]{1,2}[a-z]{2,20}(?:[\s\u00a0][a-z]{2,20})?(?:,|,? and)[\s\u00a0]{1,2}"
 )
@@ -331,6 +357,10 @@ class _SentenceReader:
             between = self.text[out[-1].end : cand.start]
             if _CHAIN.fullmatch(between):
                 direction = directions[-1]
+        # "rose 3.4% ..., down from 3.5%": the earlier reading of the same growth rate
+        earlier = _EARLIER_RATE.search(self.text, max(0, start - 30), start)
+        if direction is None and out and directions[-1] and out[-1].unit == cand.unit and earlier:
+            direction = directions[-1]
         return direction
 
     def _figure(
@@ -347,8 +377,10 @@ class _SentenceReader:
         elif approx == "exact" and out and self._in_list_after(out[-1], cand):
             approx = out[-1].approx  # "at least 24 million illnesses, 310,000 hospitalizations"
         others = tuple(c.start for c in self.sentence.candidates if c is not cand)
-        period = context.figure_period(self.mentions, cand.start, cand.end, others)
+        period = context.figure_period(self.mentions, cand.start, cand.end, others, self.text)
         period = period or self.fallback
+        if not direction and context.level_year_earlier(self.text, cand.end):
+            period = context.shift_period(period, -1)
         change, value, kind = None, cand.value, cand.kind
         if direction:
             base = self._base(out, directions)
@@ -380,7 +412,8 @@ class _SentenceReader:
         if previous.approx in ("exact", "at_most") or previous.kind != cand.kind:
             return False
         between = self.text[previous.end : cand.start]
-        return bool(_LIST_GAP.fullmatch(between))
+        # a list of counted nouns: "at least 24 million illnesses, 310,000 hospitalizations"
+        return bool(_LIST_GAP.fullmatch(between)) and bool(_NOUN_AFTER.match(self.text, cand.end))
 
     def _base(self, out: list[Figure], directions: list[str | None]) -> int | None:
         for index in range(len(out) - 1, -1, -1):
