@@ -183,3 +183,20 @@ def test_threads_share_the_pipeline_safely() -> None:
     for thread in threads:
         thread.join()
     assert [results[i] for i in range(3)] == [expected] * 3
+
+
+def test_missing_model_falls_back_to_blank_pipeline_and_says_so_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from extractors.figures import load_nlp
+
+    with caplog.at_level("WARNING", logger="extractors.figures"):
+        nlp = load_nlp("no_such_spacy_model_for_newsfacts")
+        again = load_nlp("no_such_spacy_model_for_newsfacts")
+    assert nlp is again and nlp.pipe_names == ["sentencizer"]
+    assert len([r for r in caplog.records if "not installed" in r.getMessage()]) == 1
+    figures = extract_figures("Revenue rose 5% to $3 billion last year.", "2025-01-02", nlp=nlp)
+    assert [(f.surface, f.value, f.period) for f in figures] == [
+        ("5%", 5.0, "2024"),
+        ("$3 billion", 3e9, "2024"),
+    ]
