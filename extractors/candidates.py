@@ -284,7 +284,7 @@ def _attach_suffix(text: str, cand: Candidate, value: Decimal) -> None:
         cand.unit, cand.kind, pos = unit.unit, unit.kind, unit.end
     else:
         mult = _MULTIPLIER_SUFFIX.match(text, pos, min(len(text), pos + 8))
-        if mult and cand.currency is None:
+        if mult and cand.currency is None and _is_multiplier(text, mult):
             cand.unit, cand.kind, pos = "times", "ratio", mult.end()
     if cand.currency and not cand.unit:
         cand.unit = cand.currency
@@ -298,6 +298,22 @@ def _attach_suffix(text: str, cand: Candidate, value: Decimal) -> None:
         cand.unit, cand.subunit = code, True
         divisor = {"sat": 10**8, "dime": 10}.get(part, 100)
         cand.value = float(Decimal(repr(cand.value)) / divisor)
+
+
+_FREQUENCY_AFTER = re.compile(
+    r"[\s\u00a0]{0,2}(?:this|that|last|each|every|per|during|since|already|so[\s\u00a0]far|before|after"
+    r"|a[\s\u00a0](?:day|week|month|year|season|game|match)|an[\s\u00a0]hour|in[\s\u00a0](?:the|a|his|her"
+    r"|their|its|one|two|three)|[,.;:!?)]|$)",
+    re.IGNORECASE,
+)
+
+
+def _is_multiplier(text: str, mult: re.Match[str]) -> bool:
+    """Return True for "three times the level", "1.6 times disposable income", "3x":
+    not "four times this month" (a count of events)."""
+    if "times" not in mult.group(0).lower():
+        return True  # "3x", "threefold"
+    return not _FREQUENCY_AFTER.match(text, mult.end(), min(len(text), mult.end() + 20))
 
 
 def _is_million_m(text: str, cand: Candidate, after: int) -> bool:

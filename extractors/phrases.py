@@ -45,6 +45,8 @@ def find_phrases(text: str) -> list[Phrase]:
     data = numbers.tables()
     for match in multiplier.finditer(text):
         key = match.group(0).lower()
+        if key in data["bare_multipliers"] and not _bare_multiplier(text, match):
+            continue  # "the doubles match", "triple taillights"
         factor = data["multipliers"].get(key, data["fold"].get(key))
         out.append(Phrase(match.start(), match.end(), Decimal(str(factor)), "times"))
     return out
@@ -89,8 +91,9 @@ def _word_regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     ordinal = re.compile(
         rf"(?=[{first}])\b(?i:(?:(?:{head})[\s\u00a0\-]{{1,2}}){{0,6}}(?:{tens}[\s\u00a0\-—–]?)?{ords})\b"
     )
-    mults = alternation(list(data["multipliers"]) + list(data["fold"]))
-    first = _first_letters(list(data["multipliers"]) + list(data["fold"]))
+    words = list(data["multipliers"]) + list(data["fold"]) + list(data["bare_multipliers"])
+    mults = alternation(words)
+    first = _first_letters(words)
     multiplier = re.compile(rf"(?=[{first}])\b(?i:{mults})\b")
     return run, ordinal, multiplier
 
@@ -172,6 +175,21 @@ def _one_number(words: list[str]) -> bool:
         return False
     found = numbers.parse_phrase(tokens)  # type: ignore[arg-type]
     return found is not None and found[1] == len(tokens)
+
+
+_BARE_BEFORE = re.compile(
+    r"(?i)\b(?:more[\s\u00a0]than|nearly|almost|about|roughly|to|will|would|could|may|might|can|set[\s\u00a0]to"
+    r"|expected[\s\u00a0]to|expects[\s\u00a0]to|plans[\s\u00a0]to|aims[\s\u00a0]to|,)[\s\u00a0]{1,2}$"
+)
+_BARE_AFTER = re.compile(
+    r"(?i)[\s\u00a0]{1,2}(?:the|its|their|that|what|his|her|our|by|from|in[\s\u00a0]size)\b"
+)
+
+
+def _bare_multiplier(text: str, match: re.Match[str]) -> bool:
+    """Return True for "double the 2023 total", "more than double by 2030" (not "doubles match")."""
+    before = text[max(0, match.start() - 24) : match.start()]
+    return bool(_BARE_BEFORE.search(before)) or bool(_BARE_AFTER.match(text, match.end()))
 
 
 def _word_ordinal(text: str, match: re.Match[str]) -> Phrase | None:
