@@ -366,7 +366,8 @@ def _measure_from(root: Token, span: Span, depth: int) -> str | None:
     if depth > 2 or head is root:
         return None
     for child in root.rights:
-        if child.dep_ == "prep" and child.lower_ == "of" and root.lower_ in ("%", "percent"):
+        # "96% of the population", "277 GW of solar capacity", "5 million tonnes of grain"
+        if child.dep_ == "prep" and child.lower_ == "of" and root.tag_ != "CD":
             objects = [c for c in child.children if c.dep_ == "pobj"]
             if objects:
                 return _phrase(objects[0], exclude=span)
@@ -392,13 +393,13 @@ def _measure_from(root: Token, span: Span, depth: int) -> str | None:
 def _counted_noun(noun: Token, span: Span) -> str | None:
     if (
         noun.lower_ in _PERSON_NOUNS
-        and noun.dep_ == "nsubj"
+        and noun.dep_ in ("nsubj", "nsubjpass")
         and noun.head.lower_.startswith(_JOIN_VERBS)
     ):
         for child in noun.head.children:
             if child.dep_ == "dobj":
                 return _phrase(child, exclude=span)
-            if child.dep_ == "prep" and child.lower_ == "in":
+            if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "in"):
                 objects = [
                     c for c in child.children if c.dep_ == "pobj" and c.tag_ in ("NN", "NNS")
                 ]
@@ -450,7 +451,10 @@ def _phrase(noun: Token, exclude: Span, right: bool = True) -> str | None:
         tokens = tokens[:-1]
     text = "".join(t.text_with_ws for t in tokens).strip()
     text = _CUT.split(text, maxsplit=1)[0].strip()
-    return text or None
+    text = _TRAILING_DATE.sub("", text)
+    if not text or text.lower() in _TIME_WORDS or any(ch.isdigit() for ch in text[-6:]):
+        return None  # "year" (from "year on year"), "combined 258": not what is counted
+    return text
 
 
 _CONTEXT_ENTS = frozenset(("GPE", "LOC", "DATE", "TIME"))
@@ -467,7 +471,25 @@ def _collect(token: Token, keep: set[int]) -> None:
         _collect(child, keep)
 
 
-_CUT = re.compile(r"\s(?:such as|like|including|among whom|among which)\s|\s?[—–,;(]\s?|\s-\s")
+_CUT = re.compile(r"\s(?:such as|like|including|among whom|among which|than)\s|\s?[—–,;(]\s?|\s-\s")
+_TRAILING_DATE = re.compile(
+    r"\s(?:in|on|at|by|for|during|since|from|to|of)\s\S{0,12}[0-9]\S{0,12}$"
+)
+_TIME_WORDS = frozenset(
+    [
+        "year",
+        "years",
+        "month",
+        "months",
+        "quarter",
+        "week",
+        "weeks",
+        "day",
+        "days",
+        "period",
+        "time",
+    ]
+)
 
 
 _NATIONAL = re.compile(r"(?i)\b(?:national(?:ly)?|nationwide|the nation'?s?|the country'?s?)\b")
@@ -507,5 +529,15 @@ def _nearest(ents: list[Span], start: int, end: int) -> Span:
 
 
 def _is_source(doc: Doc, ent: Span) -> bool:
+    """Return True for the organisation that reports the figure, not the one it is about."""
     before = doc[max(0, ent.start - 6) : ent.start].text.lower() + " "
-    return bool(re.search(r"(?:according to|by|said|says|from)\s+(?:the\s+)?$", before))
+    after = doc[ent.end : ent.end + 2].text.lower()
+    return bool(re.search(r"(?:according to|by|said|says|from)\s+(?:the\s+)?$", before)) or bool(
+        _REPORTING.match(after)
+    )
+
+
+_REPORTING = re.compile(
+    r"(?:said|says|reported|reports|estimated|estimates|announced|announces|noted|notes|told"
+    r"|showed|shows|published|forecast|forecasts|predicted|projects|projected)\b"
+)

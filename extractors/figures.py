@@ -201,8 +201,8 @@ def _finish(
 ) -> Iterator[list[Figure]]:
     todo = [(text, s) for text, _, sentences in group for s in sentences if _needs_nlp(s)]
     windows = [_window(text, sentence) for text, sentence in todo]
-    with_ner = [w for w in windows if _NAME.search(w, 1)]
-    without_ner = [w for w in windows if not _NAME.search(w, 1)]
+    with_ner = [w for w in windows if _has_name(w)]
+    without_ner = [w for w in windows if not _has_name(w)]
     docs = _parse(nlp, with_ner, batch_size, n_process)
     # pipe(disable=...) leaves the shared pipeline untouched (select_pipes would not be
     # thread-safe when Prefect runs extraction tasks in threads)
@@ -215,7 +215,112 @@ def _finish(
 
 
 # a capitalised word after the first character: only then can NER find a place or organisation
-_NAME = re.compile(r"[A-Z][a-z]|[A-Z]{2}")
+_NAME = re.compile(r"[A-Z][a-z]|[A-Z]{2}|[A-Z]\.[A-Z]")
+_FIRST_WORD = re.compile(r"[\"'“‘(]?([A-Z][A-Za-z.]*)")
+# sentence openers that are not names: a capital there says nothing
+_OPENERS = frozenset(
+    [
+        "The",
+        "A",
+        "An",
+        "In",
+        "On",
+        "At",
+        "By",
+        "For",
+        "Of",
+        "As",
+        "It",
+        "Its",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "There",
+        "Their",
+        "His",
+        "Her",
+        "Our",
+        "We",
+        "They",
+        "He",
+        "She",
+        "I",
+        "But",
+        "And",
+        "Or",
+        "So",
+        "Yet",
+        "Last",
+        "Next",
+        "Over",
+        "About",
+        "Almost",
+        "Nearly",
+        "More",
+        "Some",
+        "According",
+        "While",
+        "After",
+        "Before",
+        "During",
+        "Since",
+        "With",
+        "Without",
+        "Total",
+        "Only",
+        "Just",
+        "Also",
+        "However",
+        "Meanwhile",
+        "If",
+        "When",
+        "Although",
+        "Though",
+        "Because",
+        "Under",
+        "Between",
+        "Among",
+        "Around",
+        "Up",
+        "Down",
+        "From",
+        "To",
+        "Each",
+        "Every",
+        "All",
+        "One",
+        "Two",
+        "Three",
+        "Four",
+        "Five",
+        "Six",
+        "Seven",
+        "Eight",
+        "Nine",
+        "Ten",
+        "Most",
+        "Many",
+        "Much",
+        "Few",
+        "Several",
+        "Both",
+        "Such",
+        "What",
+        "Which",
+        "Who",
+    ]
+)
+
+
+def _has_name(window: str) -> bool:
+    """Return True when NER may find a place or organisation in the window."""
+    if _NAME.search(window, 1):
+        return True
+    first = _FIRST_WORD.match(window)
+    return first is not None and first.group(1) not in _OPENERS
+
+
 _LEFT_CONTEXT = 160  # characters kept before the first figure of a long sentence (its subject)
 _RIGHT_CONTEXT = 100
 
