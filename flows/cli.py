@@ -265,6 +265,54 @@ def _read_batch(path: Path) -> list[dict[str, Any]]:
     return records
 
 
+@app.command()
+@friendly
+def parse(
+    pages: list[Path] = typer.Argument(..., help="HTML files to parse."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text, json or jsonl."),
+) -> None:
+    """Print what the parser made of each page: path, title, published date and main text.
+
+    Examples:
+
+        newsfacts parse fixtures/pages/*.html
+
+        newsfacts parse --format jsonl saved/*.html > articles.jsonl
+    """
+    from extractors.html import UnreadablePage, parse_html
+
+    if fmt not in ("text", "json", "jsonl"):
+        raise UsageProblem(f"unknown format {fmt!r}: use text, json or jsonl")
+    records = []
+    for page in pages:
+        try:
+            parsed = parse_html(page.read_bytes())
+        except UnreadablePage as exc:
+            raise UsageProblem(f"{page}: {exc}") from None
+        records.append(
+            {
+                "path": str(page),
+                "title": parsed.title,
+                "published": parsed.published.isoformat() if parsed.published else None,
+                "canonical_url": parsed.canonical_url,
+                "text": parsed.text,
+            }
+        )
+    if fmt == "jsonl":
+        for record in records:
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    elif fmt == "json":
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+    else:
+        for record in records:
+            typer.echo(f"== {record['path']}")
+            typer.echo(f"title:     {record['title'] or ''}")
+            typer.echo(f"published: {record['published'] or ''}")
+            typer.echo("")
+            typer.echo(record["text"])
+            typer.echo("")
+
+
 # ----------------------------------------------------------------------------- query
 
 

@@ -13,7 +13,7 @@ import pytest
 
 COMMANDS = [
     ["run"], ["extract"], ["query"], ["check"], ["report"],
-    ["flags", "dismiss"], ["sources", "check"], ["export"],
+    ["flags", "dismiss"], ["sources", "check"], ["export"], ["parse"],
 ]
 
 
@@ -141,3 +141,18 @@ def test_export_writes_every_table_as_parquet(small_db: Path, tmp_path: Path) ->
     written = dict(line.split(": ", 1) for line in result.stdout.splitlines())
     assert {"articles", "figures", "flags", "runs"} <= set(written)
     assert all(Path(path).exists() for path in written.values())
+
+
+def test_parse_prints_each_page_as_a_json_line(fixtures_dir: Path, tmp_path: Path) -> None:
+    pages = sorted((fixtures_dir / "pages").glob("*.html"))
+    result = newsfacts("parse", "--format", "jsonl", *map(str, pages))
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["path"] for r in records] == [str(p) for p in pages]
+    china = next(r for r in records if "chinadaily" in r["path"])
+    assert china["published"].startswith("2025-07-14T19:33")
+    assert "3.49 trillion yuan ($487 billion)" in china["text"]
+    assert "Copyright" not in china["text"]
+    png = tmp_path / "image.html"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    assert_clean_error(newsfacts("parse", str(png)), "PNG")
