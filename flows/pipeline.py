@@ -72,7 +72,7 @@ def parse_published(value: str | date | None) -> datetime | date | None:
     if not text:
         return None
     try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(text)  # 3.11 reads a trailing "Z" too
     except ValueError:
         return None
     if len(text) == 10:
@@ -409,15 +409,15 @@ def _describe_runner() -> str:
 
 def run_ingest(settings: Settings) -> RunSummary:
     """Run the ingest flow with the task runner the settings ask for (threads or Dask)."""
-    params = dict(
-        sources_file=str(settings.sources_file) if settings.sources_file else None,
-        sources=list(settings.source_args),
-        db=str(settings.db_path),
-        report=str(settings.report_path) if settings.report_path else None,
-        batch_size=settings.batch_size,
-        wait_s=settings.wait_s,
-        progress=settings.progress,
-    )
+    params = {
+        "sources_file": str(settings.sources_file) if settings.sources_file else None,
+        "sources": list(settings.source_args),
+        "db": str(settings.db_path),
+        "report": str(settings.report_path) if settings.report_path else None,
+        "batch_size": settings.batch_size,
+        "wait_s": settings.wait_s,
+        "progress": settings.progress,
+    }
     from flows.runlock import run_lock
 
     # taken before Prefect starts, so a busy warehouse is one clear line, not a failed flow run

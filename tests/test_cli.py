@@ -22,7 +22,7 @@ def newsfacts(*args: str, cwd: Path | None = None, stdin: str | None = None,
     """Run the command line in a fresh interpreter, as the console script does."""
     return subprocess.run(
         [sys.executable, "-m", "flows.cli", *args],
-        cwd=cwd, input=stdin, capture_output=True, text=True, timeout=600,
+        cwd=cwd, input=stdin, capture_output=True, text=True, check=False, timeout=600,
         env={**os.environ, **(env or {}), "COLUMNS": "120"},
     )
 

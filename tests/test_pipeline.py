@@ -56,7 +56,7 @@ def bundled_run(prefect_harness, tmp_path_factory):
 
 
 def test_bundled_articles_load_with_their_figures(bundled_run) -> None:
-    db, report, first, _, _ = bundled_run
+    db, _, first, _, _ = bundled_run
     assert first.status == "ok" and first.articles_loaded == 2
     titles = {t for (t,) in rows(db, "select title from articles")}
     assert any("1.32b" in t for t in titles) and any("Ningbo" in t for t in titles)
@@ -138,3 +138,22 @@ def test_a_broken_page_is_a_failure_and_the_run_goes_on(prefect_harness, tmp_pat
     assert len(stored) == len(summary.failures) == 3
     wire = rows(db, "select surface, value, unit, period from figures where article_id = 'wire-1' order by start_char")
     assert ("$3.4 trillion", 3.4e12, "USD", "2023") in wire
+
+
+def test_report_is_published_as_prefect_artifacts(bundled_run) -> None:
+    import httpx
+    from prefect.settings import PREFECT_API_URL
+
+    # the REST API itself: Prefect 3.8.8's client sends nulls this endpoint refuses
+    response = httpx.post(
+        f"{PREFECT_API_URL.value()}/artifacts/filter",
+        json={"limit": 200, "offset": 0, "sort": "CREATED_DESC"},
+        timeout=30,
+    )
+    response.raise_for_status()
+    by_key = {a["key"]: a for a in response.json()}
+    assert {"newsfacts-report", "newsfacts-flags"} <= set(by_key)
+    assert by_key["newsfacts-report"]["type"] == "markdown"
+    assert "self_comparison" in str(by_key["newsfacts-report"]["data"])
+    assert by_key["newsfacts-flags"]["type"] == "table"
+    assert "self_comparison" in str(by_key["newsfacts-flags"]["data"])

@@ -23,7 +23,7 @@ def test_newsfacts_run_in_an_empty_folder(tmp_path: Path) -> None:
     }
     run = subprocess.run(
         [sys.executable, "-m", "flows.cli", "run", "--no-progress"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600,
+        cwd=tmp_path, env=env, capture_output=True, text=True, check=False, timeout=600,
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert (tmp_path / "newsfacts.duckdb").is_file()
@@ -34,7 +34,7 @@ def test_newsfacts_run_in_an_empty_folder(tmp_path: Path) -> None:
     query = subprocess.run(
         [sys.executable, "-m", "flows.cli", "query", "--format", "json",
          "select count(*) as n from figures"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+        cwd=tmp_path, env=env, capture_output=True, text=True, check=False, timeout=120,
     )
     assert query.returncode == 0, query.stderr
     assert json.loads(query.stdout)[0]["n"] >= 20

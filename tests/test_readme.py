@@ -34,7 +34,7 @@ def test_every_documented_command_exists() -> None:
     from flows.cli import app
 
     cli = get_command(app)
-    documented = set(re.findall(r"^\| `newsfacts (\w+)", README, flags=re.M))
+    documented = set(re.findall(r"^\| `newsfacts (\w+)", README, flags=re.MULTILINE))
     assert documented, "the README documents no command"
     assert documented <= set(cli.commands)  # type: ignore[attr-defined]
 
