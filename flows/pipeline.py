@@ -147,14 +147,6 @@ def read_local_source(spec: SourceSpec) -> list[RawDocument | Failure]:
     return list(read_local(spec))
 
 
-@task(name="fetch-source")
-def fetch_source(spec: SourceSpec, fetch_config: Any) -> list[RawDocument | Failure]:
-    """Discover a feed's, sitemap's or list's links and fetch each page (network only)."""
-    from flows.remote import fetch_remote_source
-
-    return fetch_remote_source(spec, fetch_config).items()
-
-
 @task(name="parse-page")
 def parse_page(doc: RawDocument) -> Article | Failure:
     """Parse one page into an Article."""
