@@ -14,6 +14,8 @@ from typing import Any, Protocol
 import duckdb
 import pandas as pd
 
+from warehouse.load import append_frame
+
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
 
@@ -116,15 +118,7 @@ def record_fetches(
     con: duckdb.DuckDBPyConnection, run_id: str, results: Iterable[FetchLike]
 ) -> int:
     """Insert every attempt of the results into `fetches` in one statement; return the rows."""
-    frame = fetch_rows(run_id, results)
-    if frame.empty:
-        return 0
-    con.register("batch_fetches", frame)
-    try:
-        con.execute("insert into fetches by name select * from batch_fetches")
-    finally:
-        con.unregister("batch_fetches")
-    return len(frame)
+    return append_frame(con, "fetches", fetch_rows(run_id, results))
 
 
 def previous_validators(con: duckdb.DuckDBPyConnection) -> Validators:

@@ -560,11 +560,20 @@ def record_failures(
         ],
         columns=["run_id", "source", "url", "stage", "reason", "failed_at"],
     )
+    return append_frame(con, "failures", frame)
+
+
+def append_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
+    """Append a DataFrame to one of the warehouse's tables in one statement; return the rows.
+
+    ``table`` is always a literal from this package, never user input.
+    """
     if frame.empty:
         return 0
-    con.register("batch_failures", frame)
+    view = f"batch_{table}"
+    con.register(view, frame)
     try:
-        con.execute("insert into failures by name select * from batch_failures")
+        con.execute(f"insert into {table} by name select * from {view}")
     finally:
-        con.unregister("batch_failures")
+        con.unregister(view)
     return len(frame)
