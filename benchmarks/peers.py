@@ -115,7 +115,15 @@ def group_of(case: dict[str, Any]) -> str:
     return str(case.get("suite") or case.get("model") or case.get("dimension") or "all")
 
 
+# Money in a subunit: peers write "50 cents" as 50 Cent; our contract writes ISO 4217 amounts in
+# the major unit (0.5 USD). The gold value is scaled to the major unit before scoring.
+SUBUNITS: dict[str, float] = {"cent": 0.01, "pence": 0.01, "penny": 0.01, "satoshi": 1e-8}
+
+
 def _normalise_item(item: dict[str, Any], suite: str) -> dict[str, Any]:
+    subunit = SUBUNITS.get(str(item.get("unit") or "").casefold())
+    if subunit is not None and item.get("value") is not None:
+        return {**item, "value": float(item["value"]) * subunit}
     # quantulum3 writes a range as its mean with an uncertainty ("10-15 exabytes" = 12.5 +- 2.5);
     # our contract has the two ends. A real measurement uncertainty ("9.83e-3 +/- 1e-5") stays.
     if (
@@ -233,12 +241,14 @@ def predict_quantulum3(texts: Sequence[str]) -> Iterator[list[Prediction]]:
         for q in quantities:
             start, end = q.span
             kind = _quantulum3_kind(q.unit.name, q.unit.entity.name)
+            scale = SUBUNITS.get(q.unit.name.casefold(), 1.0)  # gold is in the major unit too
             spread = getattr(q, "uncertainty", None)
             if spread and not _PLUS_MINUS.search(q.surface):
-                predictions.append(Prediction(start, end, float(q.value - spread), kind))
-                predictions.append(Prediction(start, end, float(q.value + spread), kind))
+                low, high = (q.value - spread) * scale, (q.value + spread) * scale
+                predictions.append(Prediction(start, end, float(low), kind))
+                predictions.append(Prediction(start, end, float(high), kind))
             else:
-                predictions.append(Prediction(start, end, float(q.value), kind))
+                predictions.append(Prediction(start, end, float(q.value * scale), kind))
         yield predictions
 
 

@@ -11,7 +11,8 @@ Rule (issue 3, "How it is measured"):
   or interval notation such as ``"[20,30)"`` in ``raw_resolution``) becomes two gold figures,
   ``a`` and ``b``, both with the range's span: this is our contract's pair of ``at_least`` and
   ``at_most`` figures. A one-sided bound (``bound: b``, ``"(30,)"``) becomes one gold figure
-  ``b``. Only the values are scored, not the ``approx`` qualifier.
+  ``b``. A degenerate range (``"[20,20]"``, "equals 20") is one gold figure. Only the values are
+  scored, not the ``approx`` qualifier.
 - A gold item with value null and no range or bound (a unit named without a number, a relative
   ordinal such as "last") is not a figure in our contract: it is left out, and its span is an
   *ignored region*: predictions overlapping it count neither way.
@@ -191,17 +192,27 @@ def range_values(item: Mapping[str, Any]) -> list[float] | None:
     [20.0, 35.0]
     >>> range_values({"value": None, "raw_resolution": {"value": "end+0"}}) is None
     True
+
+    A degenerate range (``"[20,20]"``, "equals 20") is the single value it names:
+
+    >>> range_values({"value": None, "raw_resolution": {"value": "[20,20]"}})
+    [20.0]
     """
     if item.get("range"):
-        return [float(v) for v in item["range"]]
-    if item.get("bound") is not None:
-        return [float(item["bound"])]
-    raw = item.get("raw_resolution")
-    if isinstance(raw, dict):
-        raw = raw.get("value")
-    if isinstance(raw, str):
-        return interval_endpoints(raw)
-    return None
+        values = [float(v) for v in item["range"]]
+    elif item.get("bound") is not None:
+        values = [float(item["bound"])]
+    else:
+        raw = item.get("raw_resolution")
+        if isinstance(raw, dict):
+            raw = raw.get("value")
+        found = interval_endpoints(raw) if isinstance(raw, str) else None
+        if found is None:
+            return None
+        values = found
+    if len(values) == 2 and values_agree(values[0], values[1]):
+        return values[:1]
+    return values
 
 
 def gold_figures(

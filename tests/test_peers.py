@@ -111,6 +111,30 @@ def test_interval_notation_and_one_sided_bounds():
     assert _score([Prediction(10, 15, 7.0)], expected, text) == Counts(1, 0, 0)
 
 
+def test_degenerate_range_is_one_gold_figure():
+    text = "The number equals 20."
+    expected = [{"surface": "equals 20", "value": None, "raw_resolution": {"value": "[20,20]"}}]
+    gold, _ = gold_figures(text, expected)
+    assert [g.value for g in gold] == [20.0]
+    assert _score([Prediction(18, 20, 20.0)], expected, text) == Counts(1, 0, 0)
+
+
+def test_money_in_a_subunit_is_scored_in_the_major_unit():
+    case = {
+        "id": "c",
+        "text": "pay 50 cents more and 470 pence",
+        "expected": [
+            {"surface": "50 cents", "value": 50, "unit": "Cent"},
+            {"surface": "470 pence", "value": 470, "unit": "Pence"},
+        ],
+    }
+    prepared = peers.prepare(case, "recognizers_text")
+    assert [round(g.value, 6) for g in prepared.gold] == [0.5, 4.7]
+    # other units are left as the peer wrote them
+    case["expected"] = [{"surface": "50 cents", "value": 50, "unit": "Centimetre"}]
+    assert [g.value for g in peers.prepare(case, "recognizers_text").gold] == [50.0]
+
+
 def test_gold_without_value_or_range_is_an_ignored_region():
     text = "Do you mean next or last?"
     expected = [{"surface": "last", "value": None, "raw_resolution": {"value": "end+0"}}]
