@@ -49,19 +49,34 @@ def _error(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+# The library's typed errors, by module: looked up only when an exception is being handled, and
+# only in modules already imported (an error cannot come from a module that never loaded), so
+# that `newsfacts extract` does not pay for importing pandas and DuckDB at start-up.
+_FRIENDLY_ERRORS = {
+    "flows.scaleout": ("ScaleOutError",),
+    "flows.sources": ("SourcesError",),
+    "warehouse.load": ("WarehouseError",),
+    "warehouse.reconcile": ("CheckError", "UnknownFlag"),
+}
+
+
+def _is_friendly(exc: BaseException) -> bool:
+    if isinstance(exc, UsageProblem):
+        return True
+    for module_name, names in _FRIENDLY_ERRORS.items():
+        module = sys.modules.get(module_name)
+        if module is not None and isinstance(exc, tuple(getattr(module, n) for n in names)):
+            return True
+    return False
+
+
 def friendly(func: F) -> F:
     """Turn the library's typed errors into one line on stderr and a non-zero exit."""
-    from flows.scaleout import ScaleOutError
-    from flows.sources import SourcesError
-    from warehouse.load import WarehouseError
-    from warehouse.reconcile import CheckError, UnknownFlag
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except (UsageProblem, SourcesError, WarehouseError, CheckError, UnknownFlag, ScaleOutError) as exc:
-            raise _error(str(exc)) from None
         except FileNotFoundError as exc:
             raise _error(f"no such file: {exc.filename or exc}") from None
         except IsADirectoryError as exc:
@@ -70,6 +85,10 @@ def friendly(func: F) -> F:
             raise _error(f"permission denied: {exc.filename or exc}") from None
         except UnicodeDecodeError as exc:
             raise _error(f"cannot read the input as text: {exc.reason}") from None
+        except Exception as exc:
+            if _is_friendly(exc):
+                raise _error(str(exc)) from None
+            raise
 
     return wrapper  # type: ignore[return-value]
 

@@ -156,3 +156,16 @@ def test_parse_prints_each_page_as_a_json_line(fixtures_dir: Path, tmp_path: Pat
     png = tmp_path / "image.html"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
     assert_clean_error(newsfacts("parse", str(png)), "PNG")
+
+
+def test_the_command_line_starts_without_loading_the_warehouse_stack():
+    # `newsfacts extract` must not pay for pandas and DuckDB; the error handler finds the
+    # library's error classes only in modules already loaded
+    probe = (
+        "import sys, flows.cli\n"
+        "heavy = sorted({'pandas', 'duckdb', 'prefect'} & set(sys.modules))\n"
+        "print(','.join(heavy))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == ""
