@@ -19,6 +19,7 @@ from prefect import flow, get_run_logger, task
 from prefect.futures import PrefectFuture
 
 from extractors.records import Article, Failure, Figure, article_id_for
+from flows.progress import RunProgress
 from flows.settings import DEFAULT_SOURCES, Settings
 from flows.sources import (
     RawDocument,
@@ -235,7 +236,7 @@ def _run_ingest(settings: Settings, task_runner_name: str) -> RunSummary:
         con.close()
     logger.info("run %s: %d source(s) into %s (%s)", run_id, len(specs), db_path, task_runner_name)
 
-    progress = _Progress(settings.progress)
+    progress = RunProgress(settings.progress)
     read_futures = [read_local_source.submit(spec) for spec in specs if spec.kind in LOCAL_KINDS]
     # one discover-links task per feed/sitemap/list, then one fetch-page task per page
     remote = fetch_remote_sources(remote_specs(specs), fetch_config, validators, run_id,
@@ -326,34 +327,6 @@ def _publish_artifacts(db_path: str) -> None:
         or [{"flag_id": "", "check_name": "", "severity": "", "message": "no open flags", "article_title": ""}],
         description="open flags",
     )
-
-
-class _Progress:
-    """A terminal progress bar for `newsfacts run` (rich), silent when disabled."""
-
-    def __init__(self, enabled: bool) -> None:
-        self._bar: Any = None
-        self._task: Any = None
-        if enabled:
-            from rich.progress import Progress
-
-            self._bar = Progress(transient=True)
-            self._bar.start()
-
-    def start(self, label: str, total: int) -> None:
-        if self._bar is not None:
-            if self._task is not None:
-                self._bar.remove_task(self._task)
-            self._task = self._bar.add_task(label, total=total)
-
-    def tick(self) -> None:
-        if self._bar is not None and self._task is not None:
-            self._bar.advance(self._task)
-
-    def stop(self) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-            self._bar = None
 
 
 @flow(name="ingest", log_prints=False)
