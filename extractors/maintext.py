@@ -13,6 +13,7 @@ from typing import Any
 
 import trafilatura
 from lxml.etree import _Element
+from trafilatura.settings import DEFAULT_CONFIG, use_config
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
@@ -27,6 +28,14 @@ _TRAFILATURA_OPTIONS: dict[str, Any] = {
 }
 _MIN_PROSE_SHARE = 0.3
 _MIN_TEXT_WITHOUT_PROSE = 200  # characters; the shortest html_bench body has 369
+
+# When its main-content pass finds fewer than MIN_EXTRACTED_SIZE (250) characters, trafilatura
+# swaps in a dump of the whole page: menus, bylines and footers around a short article. For
+# such pages we also run it with that rescue off: sentences found are the article, and when
+# nothing is found the page has none (see extract_main_text).
+_RESCUE_SIZE = DEFAULT_CONFIG.getint("DEFAULT", "MIN_EXTRACTED_SIZE")
+_NO_RESCUE_CONFIG = use_config()
+_NO_RESCUE_CONFIG.set("DEFAULT", "MIN_EXTRACTED_SIZE", "0")
 
 
 _FURNITURE_RES = (
@@ -97,24 +106,47 @@ def _clean_text(raw: str, title: str | None) -> str:
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
+def _words(line: str) -> int:
+    """Return the number of words in line (a CJK character counts as one)."""
+    return len(line.split()) + len(_CJK_RE.findall(line))
+
+
 def _is_prose(line: str) -> bool:
-    """Return True for a sentence-like line: 10+ words (a CJK character counts as one)."""
-    return len(line.split()) + len(_CJK_RE.findall(line)) >= 10 or len(line) >= 80
+    """Return True for a prose line: 10+ words or 80+ characters."""
+    return _words(line) >= 10 or len(line) >= 80
+
+
+# a sentence ends with . ! ? (or their CJK forms), perhaps inside quotes or brackets
+_SENTENCE_END_RE = re.compile(r"[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019\u00bb)\]]*$")
+
+
+def _is_sentence(line: str) -> bool:
+    """Return True for a short sentence: 4+ words with a letter, ending in . ! or ?."""
+    return _words(line) >= 4 and bool(_SENTENCE_END_RE.search(line)) and not line.isupper()
+
+
+def _prose_chars(text: str) -> int:
+    """Return the number of characters in prose lines."""
+    return sum(len(line) for line in text.split("\n\n") if _is_prose(line))
 
 
 def _prose_share(text: str) -> float:
     """Return the share of characters in prose-like lines, 0.0 for no text."""
-    lines = text.split("\n\n")
-    total = sum(len(line) for line in lines)
-    prose = sum(len(line) for line in lines if _is_prose(line))
-    return prose / total if total else 0.0
+    total = len(text.replace("\n\n", ""))
+    return _prose_chars(text) / total if total else 0.0
 
 
-def _main_body(tree: _Element, *, fast: bool) -> _Element | None:
-    """Return trafilatura's main-content tree, or None when it finds none."""
+def _main_body(tree: _Element, *, fast: bool, rescue: bool = True) -> _Element | None:
+    """Return trafilatura's main-content tree, or None when it finds none.
+
+    With rescue=False, a short main text is not swapped for a dump of the whole page.
+    """
+    config = DEFAULT_CONFIG if rescue else _NO_RESCUE_CONFIG
     try:
         # trafilatura works on a copy of the tree it is given: ours stays intact
-        document = trafilatura.bare_extraction(tree, fast=fast, **_TRAFILATURA_OPTIONS)
+        document = trafilatura.bare_extraction(
+            tree, fast=fast, config=config, **_TRAFILATURA_OPTIONS
+        )
     except Exception:  # lxml and trafilatura raise many things on broken markup
         logger.debug("trafilatura failed", exc_info=True)
         return None
@@ -204,11 +236,19 @@ def _continuation_chunks(tree: _Element, text: str) -> str:
     return "\n\n".join(before + paragraphs + after) if before or after else text
 
 
+def _has_sentence(text: str) -> bool:
+    """Return True when a line of the text is a sentence (see _is_sentence)."""
+    return any(_is_sentence(line) for line in text.split("\n\n"))
+
+
 def extract_main_text(html: str, title: str | None = None, description: str | None = None) -> str:
     """Return the main text ("" when none): trafilatura fast mode, full mode for menu-like output.
 
     Fast mode (no readability/jusText fallback) scores higher on html_bench; but when its
-    output is mostly short lines (a site menu), the full mode with fallbacks is tried.
+    output is mostly short lines (a site menu), the full mode with fallbacks is tried. When
+    it holds under 250 characters of prose, the page may be a short article that trafilatura
+    padded with the whole page. Its own main-content pass (no rescue) decides: sentences are
+    a short article; nothing at all means the page has none (a menu is not an article).
     """
     if not html.strip():
         return ""
@@ -224,6 +264,10 @@ def extract_main_text(html: str, title: str | None = None, description: str | No
         fallback = _body_text(_main_body(tree, fast=False), title, description)
         if _prose_share(fallback) > _prose_share(text):
             text = fallback
-    if _prose_share(text) == 0 and len(text) < _MIN_TEXT_WITHOUT_PROSE:
-        return ""  # a few link labels ("Home") are not an article
+    if _prose_chars(text) < _RESCUE_SIZE:
+        own = _body_text(_main_body(tree, fast=True, rescue=False), title, description)
+        if not own or _has_sentence(own):
+            text = own  # a short article, or nothing but the page around it
+        elif _prose_share(text) == 0 and len(text) < _MIN_TEXT_WITHOUT_PROSE:
+            return ""  # a few link labels ("Home") are not an article
     return _continuation_chunks(tree, text) if text else text

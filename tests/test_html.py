@@ -381,3 +381,28 @@ def test_a_stray_nul_does_not_lose_the_page() -> None:
     html = f"<html><body><article><p>{paragraph}</p>\x00<p>{paragraph[::-1]}</p></article></body></html>"
     assert paragraph.strip() in parse_html(html).text
     assert paragraph.strip() in parse_html(html.encode("utf-8")).text
+
+
+def test_a_one_sentence_article_is_parsed_with_its_title() -> None:
+    html = (
+        b'<!DOCTYPE html><html><head><meta charset="utf-8"><title>Harbour traffic</title></head>'
+        b"<body><nav>Home | World</nav><article><h1>Harbour traffic</h1>"
+        b"<p>The port handled 3.5 million containers last year.</p></article>"
+        b"<footer>Copyright 1995-2024</footer></body></html>"
+    )
+    page = parse_html(html)
+    assert page.title == "Harbour traffic"
+    assert page.text == "The port handled 3.5 million containers last year."
+    assert main_text(html.decode()) == page.text
+
+
+def test_a_navigation_only_page_has_a_title_but_no_text() -> None:
+    links = "".join(f"<li><a href='/{s.lower()}'>{s}</a></li>" for s in ("Home", "World") * 20)
+    html = (
+        "<html><head><title>Example Daily</title></head>"
+        f"<body><nav><ul>{links}</ul></nav><footer>Copyright 2024</footer></body></html>"
+    )
+    page = parse_html(html)
+    assert page.title == "Example Daily"
+    assert page.text == ""
+    assert main_text(html) is None

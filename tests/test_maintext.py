@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from extractors.maintext import extract_main_text
 
 LOREM = (
@@ -89,3 +91,82 @@ def test_same_class_boxes_far_away_or_short_are_not_joined() -> None:
 def test_no_article_gives_an_empty_string() -> None:
     assert extract_main_text("") == ""
     assert extract_main_text("<html><body><nav><a href='/'>Home</a></nav></body></html>") == ""
+
+
+# a page around a short article: a menu, a byline, teasers and a footer, as news sites have
+MENU = "".join(f"<li><a href='/s{i}'>Section {i}</a></li>" for i in range(12))
+TEASERS = "".join(
+    f"<li><a href='/r{i}'>Another story about the economy {i}</a></li>" for i in range(6)
+)
+
+
+def _short_page(article: str) -> str:
+    return _page(
+        f"<header><nav><ul>{MENU}</ul></nav></header>"
+        f"<main><article><h1>Tram line to grow</h1><div class='byline'>By A. Writer</div>"
+        f"{article}</article><aside><h3>Related</h3><ul>{TEASERS}</ul></aside></main>"
+        "<footer><p>Copyright 2024 Example Daily</p></footer>"
+    )
+
+
+def test_a_one_sentence_article_is_kept_without_the_page_around_it() -> None:
+    sentence = "The port handled 3.5 million containers last year."  # 8 words
+    text = extract_main_text(_short_page(f"<p>{sentence}</p>"), "Tram line to grow")
+    assert text == sentence
+
+
+def test_short_sentences_in_divs_are_kept_in_order() -> None:
+    html = _page(
+        "<div id='menu'><a href='/'>Home</a> <a href='/world'>World</a></div>"
+        "<div class='story-body'><div>Exports rose 4% in March.</div>"
+        "<div>Imports fell 2% over the same month.</div></div>"
+    )
+    assert extract_main_text(html).split("\n\n") == [
+        "Exports rose 4% in March.",
+        "Imports fell 2% over the same month.",
+    ]
+
+
+def test_a_short_article_on_a_bare_page_loses_the_menu_and_headline() -> None:
+    # the shape of tests/webserver.py's pages: trafilatura alone returns menu + headline + text
+    html = _page(
+        "<nav>Home | World</nav><article><h1>Jobs report</h1>"
+        "<p>Employers added 173,000 jobs in May, more than in April.</p></article>"
+        "<footer>Copyright 1995-2024</footer>"
+    )
+    assert extract_main_text(html, "Jobs report") == (
+        "Employers added 173,000 jobs in May, more than in April."
+    )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param("<nav>Home World</nav>", id="nav-text"),
+        pytest.param("<nav><a href='/'>Home</a> <a href='/w'>World</a></nav>", id="nav-links"),
+        pytest.param("<p><a href='/'>Home</a> <a href='/w'>World</a></p>", id="links-in-p"),
+        pytest.param("<p>Home World</p>", id="labels-in-p"),
+        pytest.param(f"<header><nav><ul>{MENU}</ul></nav></header>", id="menu"),
+        pytest.param(f"<header><nav><ul>{MENU * 3}</ul></nav></header>", id="long-menu"),
+        pytest.param(
+            "<nav><a href='/'>Home.</a> <a href='/w'>Read the world news today.</a></nav>",
+            id="nav-with-a-sentence",
+        ),
+        pytest.param(
+            "<header><a href='/'>Home</a> <a href='/w'>World</a></header>"
+            "<footer><p>Copyright 2024 Example Daily. All rights reserved.</p></footer>",
+            id="header-and-footer",
+        ),
+    ],
+)
+def test_a_page_of_navigation_only_has_no_text(body: str) -> None:
+    assert extract_main_text(_page(body), "Tram line to grow") == ""
+
+
+def test_a_list_of_figures_without_sentences_is_kept() -> None:
+    items = "".join(f"<li>Region {i}: output {i * 13}.5 million tonnes</li>" for i in range(15))
+    html = _page(f"<nav><a href='/'>Home</a></nav><main><h1>Output</h1><ul>{items}</ul></main>")
+    lines = extract_main_text(html).split("\n\n")
+    assert len(lines) == 15
+    assert "Region 14: output 182.5 million tonnes" in lines[-1]
+    assert "Home" not in lines
