@@ -6,13 +6,11 @@ No DuckDB and no Prefect here. ``Fetcher.fetch`` never raises for a network prob
 
 from __future__ import annotations
 
-import codecs
 import email.utils
 import hashlib
 import ipaddress
 import logging
 import random
-import re
 import socket
 import threading
 import time
@@ -25,6 +23,9 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from urllib.robotparser import RobotFileParser
 
 import httpx
+
+# charset handling lives in flows.charset; both names stay importable from here too
+from flows.charset import declared_charset, decode_body
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
@@ -59,71 +60,6 @@ class FetchConfig:
     def deadline(self) -> float:
         """Return the total seconds one attempt may take, redirects and body included."""
         return self.deadline_s if self.deadline_s is not None else 3 * self.timeout_s
-
-
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_\-:.]+)""", re.IGNORECASE)
-_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_\-.]+)["']""")
-_CHARSET_PARAM = re.compile(r"charset\s*=\s*[\"']?([^\s;\"']+)", re.IGNORECASE)
-
-
-def _codec(name: str | None) -> str | None:
-    """Return Python's codec name for a declared charset, or None when unknown."""
-    if not name:
-        return None
-    try:
-        codec = codecs.lookup(name.strip().lower()).name
-    except LookupError:
-        return None
-    # WHATWG: pages declaring latin-1 are decoded as windows-1252 by every browser
-    return "cp1252" if codec in ("iso8859-1", "ascii") else codec
-
-
-def declared_charset(body: bytes, content_type: str | None = None) -> str | None:
-    """Return the charset a page declares (header, BOM, <meta>, XML declaration), or None."""
-    if content_type:
-        match = _CHARSET_PARAM.search(content_type)
-        if match and _codec(match.group(1)):
-            return _codec(match.group(1))
-    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"),
-                      (codecs.BOM_UTF16_BE, "utf-16")):
-        if body.startswith(bom):
-            return name
-    head = body[:4096]
-    for pattern in (_XML_ENCODING, _META_CHARSET):
-        match = pattern.search(head)
-        if match and _codec(match.group(1).decode("ascii", "ignore")):
-            return _codec(match.group(1).decode("ascii", "ignore"))
-    return None
-
-
-def decode_body(body: bytes, content_type: str | None = None) -> str:
-    """Return the text of a page: its declared charset when the bytes fit it, else a detected one.
-
-    A page whose bytes do not match the declared charset (windows-1252 sent as utf-8, a common
-    fault) is decoded with the detected charset instead of being filled with replacement marks.
-    """
-    candidates = [declared_charset(body, content_type)]
-    if content_type and candidates[0] is not None:
-        # the header may lie; the page's own <meta> is the next-best witness
-        candidates.append(declared_charset(body, None))
-    candidates.append("utf-8")
-    for name in candidates:
-        if not name:
-            continue
-        try:
-            text = body.decode(name)
-        except (UnicodeDecodeError, LookupError):
-            continue
-        return text.removeprefix("\ufeff")
-    detected = None
-    try:
-        import charset_normalizer
-
-        best = charset_normalizer.from_bytes(body[:200_000]).best()
-        detected = _codec(best.encoding) if best is not None else None
-    except ImportError:  # optional: without it, windows-1252 is the web's usual fallback
-        pass
-    return body.decode(detected or "cp1252", errors="replace")
 
 
 # --------------------------------------------------------------------------- results
@@ -598,3 +534,17 @@ class Fetcher:
 def _plain(err: Exception) -> str:
     """Return an exception's message without httpx's noise, or its class name when empty."""
     return str(err).strip() or type(err).__name__
+
+
+__all__ = [
+    "DEFAULT_USER_AGENT",
+    "Attempt",
+    "FetchConfig",
+    "FetchResult",
+    "Fetcher",
+    "declared_charset",
+    "decode_body",
+    "is_page_type",
+    "parse_retry_after",
+    "private_address",
+]

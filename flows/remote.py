@@ -24,8 +24,9 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from extractors.records import Failure
+from flows.discover import discover_urls
 from flows.fetch import FetchConfig, Fetcher, FetchResult
-from flows.sources import RawDocument, SourceSpec, discover_urls, raw_document
+from flows.sources import RawDocument, SourceSpec, raw_document
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())

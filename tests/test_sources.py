@@ -10,15 +10,13 @@ import pytest
 from webserver import NewsSite
 
 from extractors.records import Failure
+from flows.discover import canonical_url, dedupe_urls, discover_urls
 from flows.fetch import FetchConfig, Fetcher
 from flows.sources import (
     RawDocument,
     SourcesError,
     SourceSpec,
-    canonical_url,
     check_sources,
-    dedupe_urls,
-    discover_urls,
     load_sources,
     raw_document,
     read_local,
@@ -364,3 +362,11 @@ def test_discovered_pages_all_load_and_the_private_link_is_refused(
     assert [d.key for d in docs] == urls[:3]
     assert refused.url == "http://10.0.0.1/internal/report.html" and refused.stage == "fetch"
     assert refused.reason.startswith("refused: resolves to private address 10.0.0.1")
+
+
+def test_names_moved_to_discover_stay_importable_from_sources() -> None:
+    import flows.discover
+    import flows.sources
+
+    for name in ("canonical_url", "dedupe_urls", "discover_urls", "is_http_url"):
+        assert getattr(flows.sources, name) is getattr(flows.discover, name)

@@ -1,0 +1,188 @@
+"""Link discovery: the page URLs a feed, sitemap (or sitemap index) or URL list names.
+
+``discover_urls`` reads RSS/Atom feeds with feedparser and XML sitemaps (news sitemaps and sitemap
+indexes too) with lxml, then canonicalises and de-duplicates the links (``canonical_url``,
+``dedupe_urls``) so two spellings of one page are fetched once. Network access goes through a
+``Fetcher``; a feed or sitemap saved to disk is read from the file.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from extractors.records import Failure
+from flows.fetch import FetchConfig, Fetcher
+
+if TYPE_CHECKING:  # sources.py imports this module: only the type is needed here
+    from flows.sources import SourceSpec
+
+
+def is_http_url(value: str) -> bool:
+    """Return True for an absolute http(s) URL with a host.
+
+    >>> is_http_url("https://a.example/x"), is_http_url("ftp://a.example/x"), is_http_url("/x")
+    (True, False, False)
+    """
+    parts = urlsplit(value.strip())
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+# --------------------------------------------------------------------------- URLs
+
+_TRACKING = re.compile(r"^(utm_.*|fbclid|gclid|mc_cid|mc_eid)$", re.IGNORECASE)
+
+
+def canonical_url(url: str) -> str:
+    """Return the URL with lower-case scheme and host, no default port, fragment or utm_* params,
+    and its query sorted, so two spellings of one page are fetched once.
+
+    >>> canonical_url("HTTPS://News.Example.com:443/a?b=2&utm_source=x&a=1#top")
+    'https://news.example.com/a?a=1&b=2'
+    """
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    port = parts.port
+    netloc = host
+    if port is not None and (scheme, port) not in (("http", 80), ("https", 443)):
+        netloc = f"{host}:{port}"
+    if parts.username:
+        netloc = f"{parts.username}{':' + parts.password if parts.password else ''}@{netloc}"
+    query = sorted(
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)
+    )
+    return urlunsplit((scheme, netloc, parts.path or "/", urlencode(query), ""))
+
+
+def dedupe_urls(urls: list[str]) -> list[str]:
+    """Return the http(s) URLs canonicalised, first occurrence kept, in their original order."""
+    seen: dict[str, None] = {}
+    for url in urls:
+        if is_http_url(url):
+            seen.setdefault(canonical_url(url), None)
+    return list(seen)
+
+
+# --------------------------------------------------------------------------- discovery
+
+MAX_SITEMAPS = 200  # child sitemaps read from one source: index files can list thousands
+
+
+def discover_urls(
+    spec: SourceSpec,
+    client: Fetcher,
+    config: FetchConfig | None = None,
+    *,
+    problems: list[Failure] | None = None,
+) -> list[str] | Failure:
+    """Return the canonical, de-duplicated page URLs a feed, sitemap or URL list names.
+
+    A Failure when the feed or top sitemap cannot be read or parsed; a child sitemap of an index
+    that fails is skipped and, when ``problems`` is given, appended to it. ``config`` is accepted
+    for symmetry with the pipeline; the client's own config governs fetching.
+    """
+    del config  # the Fetcher already carries it
+    if spec.kind == "urls":
+        locations = spec.location if isinstance(spec.location, tuple) else (spec.location,)
+        return dedupe_urls(list(locations))
+    if spec.kind not in ("feed", "sitemap") or not isinstance(spec.location, str):
+        raise ValueError(f"discover_urls needs a urls, feed or sitemap source, not {spec.kind}")
+    if spec.kind == "feed":
+        return _feed_urls(spec, client)
+    found: list[str] = []
+    queue = [spec.location]
+    done: set[str] = set()
+    while queue and len(done) < MAX_SITEMAPS:
+        location = queue.pop(0)
+        done.add(location)
+        body = _read_location(spec, location, client)
+        if isinstance(body, Failure):
+            if location == spec.location:
+                return body
+            if problems is not None:
+                problems.append(body)
+            continue
+        parsed = _parse_sitemap(body, location)
+        if isinstance(parsed, str):
+            failure = Failure(spec.name, f"sitemap {location}: {parsed}", url=location,
+                              stage="discover")
+            if location == spec.location:
+                return failure
+            if problems is not None:
+                problems.append(failure)
+            continue
+        pages, children = parsed
+        found.extend(pages)
+        queue.extend(c for c in children if c not in done and c not in queue)
+    return dedupe_urls(found)
+
+
+def _read_location(spec: SourceSpec, location: str, client: Fetcher) -> bytes | Failure:
+    """Return the bytes of a feed or sitemap, from the web or from a local file."""
+    if not is_http_url(location):
+        try:
+            return Path(location).read_bytes()
+        except OSError as err:
+            return Failure(spec.name, f"cannot read {location}: {err.strerror or err}",
+                           stage="discover")
+    result = client.fetch(location)
+    if not result.ok or result.body is None:
+        return Failure(spec.name, f"{spec.kind} {location}: {result.error}", url=location,
+                       stage="discover")
+    return result.body
+
+
+def _feed_urls(spec: SourceSpec, client: Fetcher) -> list[str] | Failure:
+    import feedparser  # a well-kept RSS/Atom parser; imported here, only feeds need it
+
+    location = str(spec.location)
+    body = _read_location(spec, location, client)
+    if isinstance(body, Failure):
+        return body
+    feed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
+    if not feed.entries:
+        reason = feed.get("bozo_exception") or "no entries"
+        return Failure(spec.name, f"feed {location}: not a usable RSS or Atom feed: {reason}",
+                       url=location, stage="discover")
+    links: list[str] = []
+    for entry in feed.entries:
+        link = entry.get("link") or next(
+            (ln.get("href") for ln in entry.get("links", []) if ln.get("href")), None
+        )
+        if link:
+            links.append(urljoin(location, link.strip()) if is_http_url(location) else link)
+    return dedupe_urls(links)
+
+
+def _parse_sitemap(body: bytes, location: str) -> tuple[list[str], list[str]] | str:
+    """Return (page URLs, child sitemap URLs) of a sitemap or sitemap index, or what is wrong."""
+    from lxml import etree  # lxml comes with trafilatura
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True,
+                             huge_tree=False)
+    try:
+        root = etree.fromstring(body.lstrip(), parser=parser)
+    except etree.XMLSyntaxError as err:
+        return f"not valid XML: {err}"
+    if root is None:
+        return "not valid XML: empty document"
+    tag = etree.QName(root).localname
+    if tag not in ("urlset", "sitemapindex"):
+        return f"not a sitemap: root element is <{tag}>, expected <urlset> or <sitemapindex>"
+    locs = [
+        (loc.text or "").strip()
+        for loc in root.iter()
+        if isinstance(loc.tag, str) and etree.QName(loc).localname == "loc"
+        # image and video extensions also use <loc>; only the sitemap's own count
+        and etree.QName(loc.getparent()).localname in ("url", "sitemap")
+    ]
+    locs = [urljoin(location, u) if is_http_url(location) else u for u in locs if u]
+    return ([], locs) if tag == "sitemapindex" else (locs, [])
+
+
+__all__ = ["MAX_SITEMAPS", "canonical_url", "dedupe_urls", "discover_urls", "is_http_url"]
