@@ -215,9 +215,6 @@ def test_the_good_pages_load(two_runs) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "extractors.maintext drops a text without a 10-word line: the one-sentence harbour article "
-    "(8 words) is parsed to '' ('no main text found'); fetched fine, lost at parse"))
 def test_a_one_sentence_article_loads(two_runs) -> None:
     site, db, _, _, _ = two_runs
     urls = {u for (u,) in rows(db, "select url from articles")}
