@@ -68,6 +68,7 @@ _MASKS = re.compile(
     |\b[0-9]{{1,3}}(?:\.[0-9]{{1,3}}){{3}}\b                              # 192.168.1.2
     |(?:\+[0-9]{{1,3}}[-\s\u00a0]?)?\(?[0-9]{{2,4}}\)?[-\s\u00a0][0-9]{{3,4}}[-\s\u00a0][0-9]{{4}}\b  # phone numbers
     |\+[0-9]{{1,3}}(?:[-\s\u00a0/.][0-9]{{2,5}}){{2,5}}\b                     # +1-222-2222/2222
+    |\b[0-9]{{1,12}}(?:-[0-9]{{1,12}}){{2,6}}\b(?!-)                           # 1111-22223333-4444
     |\b[0-9]{{2,4}}'?s\b                                                # 1990s
     |'[0-9]{{2}}s?\b)
     """,
@@ -77,7 +78,19 @@ _WEB = re.compile(
     r"\b(?:https?://|www\.)[^\s]{1,200}|[\w.+-]{1,64}@[\w-]{1,64}(?:\.[\w-]{1,20}){1,4}"
 )
 _MONTH_BEFORE = re.compile(rf"\b{_MONTHS}\.?[\s\u00a0]{{1,2}}$")
-_IDENTIFIER_BEFORE = re.compile(r"(?:^|[^0-9A-Za-z])[A-Za-z]{1,12}[-‐]$")
+# lower-case and tokenised newswire dates: "on may 19", "nov . 6", "sept . 30", "as of december 1"
+_MONTH_BEFORE_LOOSE = re.compile(rf"\b(?i:{_MONTHS})(?:[\s\u00a0]?\.)?[\s\u00a0]{{1,2}}$")
+# "on 1 may that year", "14 march": "may" and "march" are also verbs ("5 may be closed"), so
+# those two need a preposition before the day or a year after the month
+_MONTH_AFTER_LOOSE = re.compile(
+    r"[\s\u00a0]{1,2}(?:of[\s\u00a0]{1,2})?(?i:(?P<verb>may|march)|jan(?:uary)?|feb(?:ruary)?"
+    r"|apr(?:il)?|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?"
+    r"|dec(?:ember)?)\b(?P<year>[\s\u00a0]{0,2},?[\s\u00a0]{0,2}(?:19|20)[0-9]{2}\b)?"
+)
+_DATE_PREPOSITION = re.compile(
+    r"(?i:\b(?:on|from|since|until|till|by|before|after|of|between|and|to))[\s\u00a0]{1,2}$"
+)
+_IDENTIFIER_BEFORE = re.compile(r"(?:^|[^0-9A-Za-z])[A-Za-z][A-Za-z0-9]{0,11}[-‐]$")
 _ORDINAL_TAIL = r"(?:st|nd|rd|th)"
 _NUMBER = re.compile(
     rf"""(?=[0-9.½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞])
@@ -348,6 +361,8 @@ def _is_not_figure(text: str, cand: Candidate, surface: str) -> bool:
         return True  # 5G, 3D, 06F6: part of a name
     if bare and _MONTH_BEFORE.search(text, max(0, cand.start - 12), cand.start):
         return True  # July 14
+    if bare and digits_only and _is_day_of_month(text, cand, int(surface)):
+        return True  # nov . 6, on may 19, on 1 may that year
     if _EXPONENT_OR_ERROR.search(text, max(0, cand.start - 4), cand.start):
         return True  # km^2, ±0.01, +/- 1e-5: an exponent or an uncertainty, not a figure
     if cand.start >= 2 and text[cand.start - 1] == "/" and text[cand.start - 2].isdigit():
@@ -358,6 +373,10 @@ def _is_not_figure(text: str, cand: Candidate, surface: str) -> bool:
         return True
     if bare and _after_identifier_word(text, cand.num_start):
         return True
+    if bare and surface in _AIRCRAFT and _AIRCRAFT_AFTER.match(text, cand.end, cand.end + 14):
+        return True
+    if bare and text[max(0, cand.start - 4) : cand.start] in _AIRCRAFT_VARIANT:
+        return True  # the 800 of a 737-800
     if bare and digits_only and len(surface) > 12:
         return True
     if (
@@ -368,7 +387,35 @@ def _is_not_figure(text: str, cand: Candidate, surface: str) -> bool:
         after = text[cand.num_end : cand.num_end + 2]
         if after[:1] in (".", ")") and after[1:2] in (" ", "\t"):
             return True
+    if bare and len(surface) <= 2 and _is_inline_marker(text, cand):
+        return True
     return bare and _is_score_or_span(text, cand)
+
+
+_MARKER_AFTER = re.compile(r"[ \t]?\)[ \t]{1,2}[A-Za-z]")
+
+
+def _is_inline_marker(text: str, cand: Candidate) -> bool:
+    """Return True for a list marker inside a sentence: "it 1) explains ... and 2) predicts"
+    (a closing parenthesis that no opening one matches)."""
+    if not _MARKER_AFTER.match(text, cand.num_end, min(len(text), cand.num_end + 5)):
+        return False
+    window = text[max(0, cand.start - 80) : cand.start]
+    return window.rfind("(") <= window.rfind(")")
+
+
+def _is_day_of_month(text: str, cand: Candidate, day: int) -> bool:
+    """Return True for a day written next to a month in any case or tokenisation."""
+    if not 1 <= day <= 31:
+        return False
+    if _MONTH_BEFORE_LOOSE.search(text, max(0, cand.start - 14), cand.start):
+        return True
+    after = _MONTH_AFTER_LOOSE.match(text, cand.end, min(len(text), cand.end + 24))
+    if after is None:
+        return False
+    if not after.group("verb") or after.group("year"):
+        return True
+    return bool(_DATE_PREPOSITION.search(text, max(0, cand.start - 10), cand.start))
 
 
 def _is_year(text: str, cand: Candidate, number: int) -> bool:
@@ -378,18 +425,34 @@ def _is_year(text: str, cand: Candidate, number: int) -> bool:
     return 1000 <= number < 1900 and bool(_YEAR_CONTEXT.search(window))
 
 
-def _after_identifier_word(text: str, pos: int) -> bool:
-    window = text[max(0, pos - 20) : pos]
-    match = re.search(r"([A-Za-z.#&]{1,14})[\s\u00a0]{0,2}:?[\s\u00a0]{0,2}$", window)
+_WORD_BEFORE = re.compile(
+    r"([A-Za-z.#&]{1,14})((?:[\s\u00a0]\.)?)[\s\u00a0]{0,2}:?[\s\u00a0]{0,2}$"
+)
+
+
+def _after_identifier_word(text: str, pos: int, spelled: bool = False) -> bool:
+    """Return True after "No.", "no .", "exit", "Terminal" ...; ``spelled``: the number is in
+    words, where only the words of ``identifier_prefixes_words`` name ("version two")."""
+    match = _WORD_BEFORE.search(text, max(0, pos - 20), pos)
     if not match:
         return False
-    word = match.group(1).lower()
-    return word in _identifier_words() or word.rstrip(".") in _identifier_words()
+    word = match.group(1).lower() + match.group(2).strip()
+    words = _identifier_words(spelled)
+    return word in words or word.rstrip(".") in words
 
 
-@lru_cache(maxsize=1)
-def _identifier_words() -> frozenset[str]:
-    return frozenset(lexicon()["identifier_prefixes"])
+@lru_cache(maxsize=2)
+def _identifier_words(spelled: bool = False) -> frozenset[str]:
+    return frozenset(lexicon()["identifier_prefixes_words" if spelled else "identifier_prefixes"])
+
+
+# Boeing's 7x7 family named without the maker: "265 of its 737 jets", "the 787 Dreamliner"
+_AIRCRAFT_AFTER = re.compile(
+    r"[\s\u00a0]{1,2}(?:jets?|jetliners?|planes?|aircraft|airliners?|freighters?|fleet|Max|MAX"
+    r"|Dreamliners?|family)\b|-[0-9]{1,3}\b"
+)
+_AIRCRAFT = frozenset(("707", "717", "727", "737", "747", "757", "767", "777", "787"))
+_AIRCRAFT_VARIANT = frozenset(f"{model}-" for model in _AIRCRAFT)
 
 
 _SCORE_CONTEXT = re.compile(
@@ -456,6 +519,9 @@ def _word_candidates(text: str, masked: list[tuple[int, int]]) -> list[Candidate
         )
         _attach_prefix(text, cand)
         _attach_suffix(text, cand, phrase.value)
+        bare = cand.kind == "count" and cand.unit is None and cand.scale is None
+        if bare and _after_identifier_word(text, cand.start, spelled=True):
+            continue  # "version two", "Terminal Five"
         if cand.kind != "skip":
             out.append(cand)
     return out

@@ -101,10 +101,18 @@ def _word_regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
 _RUN_TOKEN = re.compile(r"&|[^\s\u00a0\-—–]{1,40}")
 _WORDY = frozenset(("unit", "tens", "hundred", "dozen", "frac", "point", "a", "minus", "negative"))
 _NOT_ONE = re.compile(
-    r"(?i)[\s\u00a0]{1,3}(?:of|another|'s|’s|who|that|which|by|day|thing|way|side|hand|point)\b|-"
+    r"(?i)[\s\u00a0]{1,3}(?:of|another|'s|’s|who|that|which|by|day|thing|way|side|hand|point"
+    r"|last[\s\u00a0]{1,3}(?:time|chance|try|push|thing|attempt|shot|hurrah)"  # one last time
+    r"|(?:can|could|should|must|would|might|may|shall|cannot|can't|ought)"  # generic pronoun
+    r"|(?:is|was|be|has|had)[\s\u00a0]{1,3}(?:required|expected|supposed|obliged|forced|allowed"
+    r"|able|entitled|advised|told)[\s\u00a0]{1,3}to"
+    r"|(?:has|had|needs)[\s\u00a0]{1,3}to)\b"
+    r"|[\s\u00a0]{0,2}-"  # one-time, one - time gains, one-off
 )
 _NOT_ONE_BEFORE = re.compile(
-    r"(?i)\b(?:no|any|every|each|the|this|that|which|some|no-?one|little|only\s+the|such)"
+    r"(?i)\b(?:no|any|every|each|the|this|that|which|some|no-?one|little|only\s+the|such"
+    r"|last|next|right|wrong|current|previous|first|second|third|other|same|new|old|latest"
+    r"|final|original|big|little|best|worst|only\s+other|last\s+but|ones?\s+by)"
     r"[\s\u00a0]{1,3}$"
 )
 
@@ -155,7 +163,7 @@ def _lone_one_is_figure(text: str, start: int, end: int) -> bool:
     """Return False for the pronoun "one" ("one of the", "no one", "the one who")."""
     if unit_after(text, end) is not None:
         return True
-    if _NOT_ONE.match(text, end, min(len(text), end + 12)):
+    if _NOT_ONE.match(text, end, min(len(text), end + 32)):
         return False
     return not _NOT_ONE_BEFORE.search(text, max(0, start - 16), start)
 
