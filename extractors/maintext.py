@@ -121,8 +121,13 @@ _SENTENCE_END_RE = re.compile(r"[.!?\u2026\u3002\uff01\uff1f][\"'\u201d\u2019\u0
 
 
 def _is_sentence(line: str) -> bool:
-    """Return True for a short sentence: 4+ words with a letter, ending in . ! or ?."""
-    return _words(line) >= 4 and bool(_SENTENCE_END_RE.search(line)) and not line.isupper()
+    """Return True for a short sentence: 4+ words ending in . ! or ?, not all capitals."""
+    return (
+        _words(line) >= 4
+        and bool(_SENTENCE_END_RE.search(line))
+        and any(c.isalpha() for c in line)
+        and not line.isupper()
+    )
 
 
 def _prose_chars(text: str) -> int:

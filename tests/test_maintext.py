@@ -170,3 +170,13 @@ def test_a_list_of_figures_without_sentences_is_kept() -> None:
     assert len(lines) == 15
     assert "Region 14: output 182.5 million tonnes" in lines[-1]
     assert "Home" not in lines
+
+
+def test_a_one_sentence_chinese_article_is_kept() -> None:
+    sentence = "港口去年处理了三百五十万个集装箱。"  # no spaces: each character counts as a word
+    html = (
+        "<html><head><title>港口</title></head><body>"
+        "<nav><a href='/'>首页</a> <a href='/world'>国际</a></nav>"
+        f"<article><h1>港口</h1><p>{sentence}</p></article><footer>版权所有</footer></body></html>"
+    )
+    assert extract_main_text(html, "港口") == sentence
