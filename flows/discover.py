@@ -3,18 +3,21 @@
 ``discover_urls`` reads RSS/Atom feeds with feedparser and XML sitemaps (news sitemaps and sitemap
 indexes too) with lxml, then canonicalises and de-duplicates the links (``canonical_url``,
 ``dedupe_urls``) so two spellings of one page are fetched once. Network access goes through a
-``Fetcher``; a feed or sitemap saved to disk is read from the file.
+``Fetcher``; a feed or sitemap saved to disk is read from the file. A gzipped one
+(``sitemap.xml.gz``) is unpacked with a cap on its decompressed size too (``gunzip``), so a gzip
+bomb is refused with a reason instead of filling the memory.
 """
 
 from __future__ import annotations
 
 import re
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from extractors.records import Failure
-from flows.fetch import FetchConfig, Fetcher
+from flows.fetch import GZIP_MAGIC, FetchConfig, Fetcher
 
 if TYPE_CHECKING:  # sources.py imports this module: only the type is needed here
     from flows.sources import SourceSpec
@@ -83,24 +86,25 @@ def discover_urls(
     """Return the canonical, de-duplicated page URLs a feed, sitemap or URL list names.
 
     A Failure when the feed or top sitemap cannot be read or parsed; a child sitemap of an index
-    that fails is skipped and, when ``problems`` is given, appended to it. ``config`` is accepted
-    for symmetry with the pipeline; the client's own config governs fetching.
+    that fails is skipped and, when ``problems`` is given, appended to it. The client's own
+    config governs fetching; ``config.max_bytes`` (default: the client's) also caps what a gzipped
+    feed or sitemap may unpack to.
     """
-    del config  # the Fetcher already carries it
+    max_bytes = (config or client.config).max_bytes
     if spec.kind == "urls":
         locations = spec.location if isinstance(spec.location, tuple) else (spec.location,)
         return dedupe_urls(list(locations))
     if spec.kind not in ("feed", "sitemap") or not isinstance(spec.location, str):
         raise ValueError(f"discover_urls needs a urls, feed or sitemap source, not {spec.kind}")
     if spec.kind == "feed":
-        return _feed_urls(spec, client)
+        return _feed_urls(spec, client, max_bytes)
     found: list[str] = []
     queue = [spec.location]
     done: set[str] = set()
     while queue and len(done) < MAX_SITEMAPS:
         location = queue.pop(0)
         done.add(location)
-        body = _read_location(spec, location, client)
+        body = _read_location(spec, location, client, max_bytes)
         if isinstance(body, Failure):
             if location == spec.location:
                 return body
@@ -122,26 +126,65 @@ def discover_urls(
     return dedupe_urls(found)
 
 
-def _read_location(spec: SourceSpec, location: str, client: Fetcher) -> bytes | Failure:
-    """Return the bytes of a feed or sitemap, from the web or from a local file."""
+def _read_location(
+    spec: SourceSpec, location: str, client: Fetcher, max_bytes: int
+) -> bytes | Failure:
+    """Return the bytes of a feed or sitemap, from the web or a local file, gunzipped if need be."""
     if not is_http_url(location):
         try:
-            return Path(location).read_bytes()
+            body = Path(location).read_bytes()
         except OSError as err:
             return Failure(spec.name, f"cannot read {location}: {err.strerror or err}",
                            stage="discover")
-    result = client.fetch(location)
-    if not result.ok or result.body is None:
-        return Failure(spec.name, f"{spec.kind} {location}: {result.error}", url=location,
-                       stage="discover")
-    return result.body
+    else:
+        result = client.fetch(location, allow_gzip=True)
+        if not result.ok or result.body is None:
+            return Failure(spec.name, f"{spec.kind} {location}: {result.error}", url=location,
+                           stage="discover")
+        body = result.body
+    if not body.startswith(GZIP_MAGIC):
+        return body
+    unpacked, problem = gunzip(body, max_bytes)
+    if unpacked is None:
+        return Failure(spec.name, f"{spec.kind} {location}: {problem}",
+                       url=location if is_http_url(location) else None, stage="discover")
+    return unpacked
 
 
-def _feed_urls(spec: SourceSpec, client: Fetcher) -> list[str] | Failure:
+def gunzip(data: bytes, max_bytes: int) -> tuple[bytes | None, str | None]:
+    """Return (the unpacked bytes, None), or (None, why not) when ``data`` is not valid gzip or
+    unpacks to more than ``max_bytes``: a gzip bomb is stopped there, never inflated whole.
+
+    >>> import gzip
+    >>> gunzip(gzip.compress(b"<urlset/>"), 100)
+    (b'<urlset/>', None)
+    >>> gunzip(gzip.compress(b" " * 1000), 100)
+    (None, 'too large: over 100 bytes once decompressed (gzip)')
+    """
+    out = bytearray()
+    rest = data
+    while rest:  # a gzip file may hold several members, one after the other
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            # never more than one byte past the cap comes out, however small the input
+            out += inflater.decompress(rest, max_bytes + 1 - len(out))
+        except zlib.error as err:
+            return None, f"not valid gzip: {err}"
+        if len(out) > max_bytes:
+            return None, f"too large: over {max_bytes} bytes once decompressed (gzip)"
+        if not inflater.eof:
+            return None, "not valid gzip: the file is cut short"
+        rest = inflater.unused_data.lstrip(b"\x00")  # zero padding after a member is allowed
+        if not rest.startswith(GZIP_MAGIC):
+            break  # trailing bytes that are no gzip member: ignored, as gzip(1) does
+    return bytes(out), None
+
+
+def _feed_urls(spec: SourceSpec, client: Fetcher, max_bytes: int) -> list[str] | Failure:
     import feedparser  # a well-kept RSS/Atom parser; imported here, only feeds need it
 
     location = str(spec.location)
-    body = _read_location(spec, location, client)
+    body = _read_location(spec, location, client, max_bytes)
     if isinstance(body, Failure):
         return body
     feed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
@@ -185,4 +228,6 @@ def _parse_sitemap(body: bytes, location: str) -> tuple[list[str], list[str]] | 
     return ([], locs) if tag == "sitemapindex" else (locs, [])
 
 
-__all__ = ["MAX_SITEMAPS", "canonical_url", "dedupe_urls", "discover_urls", "is_http_url"]
+__all__ = [
+    "MAX_SITEMAPS", "canonical_url", "dedupe_urls", "discover_urls", "gunzip", "is_http_url",
+]

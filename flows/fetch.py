@@ -117,6 +117,15 @@ class _Outcome:
     size: int = 0
 
 
+@dataclass(frozen=True)
+class _Accept:
+    """What one request takes as a body."""
+
+    page_types_only: bool = True  # HTML and XML only (robots.txt takes any text)
+    gzip: bool = False  # a gzip file too, kept compressed: discovery unpacks sitemap.xml.gz
+    max_bytes: int | None = None  # None: the config's max_bytes
+
+
 class _Refused(Exception):
     """Raised inside one try to end it with a reason; never leaves this module."""
 
@@ -131,6 +140,8 @@ class _Refused(Exception):
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/xml", "application/xml"})
+_GZIP_TYPES = frozenset({"application/gzip", "application/x-gzip"})
+GZIP_MAGIC = b"\x1f\x8b"  # the first two bytes of every gzip file
 _ROBOTS_MAX_BYTES = 512_000  # RFC 9309 asks crawlers to read at least 500 KiB
 _ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.1"
 
@@ -235,17 +246,26 @@ class Fetcher:
     # ------------------------------------------------------------------ public
 
     def fetch(
-        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        allow_gzip: bool = False,
     ) -> FetchResult:
         """Return the page at ``url``, retrying only timeouts, connection errors, 429 and 5xx.
 
         Never raises for a network problem: a failure is ``ok=False`` with ``error`` saying why.
         With ``etag``/``last_modified`` the request is conditional; a 304 gives ``not_modified``.
+        With ``allow_gzip`` a gzip file (sent as application/gzip or application/x-gzip, or a
+        ``.gz`` URL whose body starts with the gzip magic bytes) is accepted too, its body kept
+        compressed (``text`` is None): the caller unpacks it within its own cap.
         """
         fetched_at = datetime.now(UTC)
         started = time.monotonic()
+        accept = _Accept(gzip=allow_gzip)
         outcome, history = self._with_retries(
-            url, lambda: self._try(url, etag=etag, last_modified=last_modified)
+            url, lambda: self._try(url, etag=etag, last_modified=last_modified, accept=accept)
         )
         result = self._result(url, outcome, fetched_at, started, history)
         if self.on_result is not None:
@@ -278,8 +298,7 @@ class Fetcher:
         etag: str | None = None,
         last_modified: str | None = None,
         robots: bool = True,
-        page_types_only: bool = True,
-        max_bytes: int | None = None,
+        accept: _Accept = _Accept(),
     ) -> _Outcome:
         """Return the outcome of one try at ``url``, following redirects by hand."""
         deadline = time.monotonic() + self.config.deadline
@@ -295,8 +314,7 @@ class Fetcher:
                     # DNS, robots.txt, a free slot on a busy host and Crawl-delay are not this
                     # page's slowness: the deadline counts the page's own requests only
                     deadline += time.monotonic() - paused
-                    response = self._request(current, etag, last_modified, deadline,
-                                             page_types_only, max_bytes)
+                    response = self._request(current, etag, last_modified, deadline, accept)
                 if isinstance(response, _Outcome):
                     return response
                 target = urljoin(current, response)
@@ -376,8 +394,7 @@ class Fetcher:
         etag: str | None,
         last_modified: str | None,
         deadline: float,
-        page_types_only: bool,
-        max_bytes: int | None,
+        accept: _Accept,
     ) -> _Outcome | str:
         """Return the outcome of one GET, or the Location of a redirect to follow."""
         cfg = self.config
@@ -392,7 +409,7 @@ class Fetcher:
         timeout = httpx.Timeout(min(cfg.timeout_s, remaining), pool=remaining)
         try:
             with self._client.stream("GET", url, headers=headers, timeout=timeout) as response:
-                return self._read(url, response, deadline, page_types_only, max_bytes)
+                return self._read(url, response, deadline, accept)
         except httpx.ConnectTimeout:
             raise _Refused(f"timeout after {cfg.timeout_s:g} s (connect)", retryable=True) from None
         except httpx.TimeoutException:
@@ -413,8 +430,7 @@ class Fetcher:
         url: str,
         response: httpx.Response,
         deadline: float,
-        page_types_only: bool,
-        max_bytes: int | None,
+        accept: _Accept,
     ) -> _Outcome | str:
         status = response.status_code
         if status in _REDIRECTS and response.headers.get("location"):
@@ -431,9 +447,13 @@ class Fetcher:
             return _Outcome(url=url, status=status, error=f"HTTP {status}", retryable=retryable,
                             retry_after=retry_after if retryable else None)
         content_type = response.headers.get("content-type")
-        if page_types_only and content_type and not is_page_type(content_type):
-            raise _Refused(f"not HTML or XML: {_mime(content_type)}", status=status)
-        cap = max_bytes or self.config.max_bytes
+        mime = _mime(content_type)
+        # a .gz URL is often sent as application/octet-stream: its magic bytes decide below
+        gzip = accept.gzip and (mime in _GZIP_TYPES or urlsplit(url).path.lower().endswith(".gz"))
+        page_types_only = accept.page_types_only
+        if page_types_only and content_type and not is_page_type(content_type) and not gzip:
+            raise _Refused(f"not HTML or XML: {mime}", status=status)
+        cap = accept.max_bytes or self.config.max_bytes
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
             raise _Refused(f"too large: over {cap} bytes (Content-Length {declared})",
@@ -449,7 +469,13 @@ class Fetcher:
                                retryable=True, status=status)
             chunks.append(chunk)
         body = b"".join(chunks)
+        if gzip and body.startswith(GZIP_MAGIC):
+            return _Outcome(url=url, status=status, body=body, content_type=content_type,
+                            size=size, **validators)
         if page_types_only:
+            if content_type and not is_page_type(content_type):  # only a .gz or gzip type
+                raise _Refused(f"not gzip, HTML or XML: {mime} without gzip magic bytes",
+                               status=status)
             if b"\x00" in body[:1024]:
                 raise _Refused(f"not HTML or XML: binary content (sent as {_mime(content_type)})",
                                status=status)
@@ -492,7 +518,7 @@ class Fetcher:
         url = f"{origin}/robots.txt"
         # retried like a page: one glitch must not shut a host out for the whole run
         outcome, _ = self._with_retries(url, lambda: self._try(
-            url, robots=False, page_types_only=False, max_bytes=_ROBOTS_MAX_BYTES
+            url, robots=False, accept=_Accept(page_types_only=False, max_bytes=_ROBOTS_MAX_BYTES)
         ))
         # RFC 9309: 4xx means no rules; a server error or no answer means stay away for now
         if outcome.status is not None and 400 <= outcome.status < 500:
@@ -510,6 +536,10 @@ class Fetcher:
         history: tuple[Attempt, ...],
     ) -> FetchResult:
         body = outcome.body if outcome.error is None else None
+        # a gzip body (accepted with allow_gzip only) has no text until it is unpacked
+        text = None if body is None or body.startswith(GZIP_MAGIC) else decode_body(
+            body, outcome.content_type
+        )
         return FetchResult(
             url=url,
             final_url=outcome.url,
@@ -517,7 +547,7 @@ class Fetcher:
             ok=outcome.error is None,
             error=outcome.error,
             body=body,
-            text=decode_body(body, outcome.content_type) if body is not None else None,
+            text=text,
             content_type=outcome.content_type,
             bytes=outcome.size,
             etag=outcome.etag,
@@ -538,6 +568,7 @@ def _plain(err: Exception) -> str:
 
 __all__ = [
     "DEFAULT_USER_AGENT",
+    "GZIP_MAGIC",
     "Attempt",
     "FetchConfig",
     "FetchResult",

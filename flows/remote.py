@@ -91,10 +91,11 @@ class _Recorder:
 
     def __init__(self, fetcher: Fetcher) -> None:
         self._fetcher = fetcher
+        self.config = fetcher.config  # discovery caps unpacked sitemaps with its max_bytes
         self.results: list[FetchResult] = []
 
-    def fetch(self, url: str, **validators: Any) -> FetchResult:
-        result = self._fetcher.fetch(url, **validators)
+    def fetch(self, url: str, **options: Any) -> FetchResult:
+        result = self._fetcher.fetch(url, **options)
         self.results.append(_slim(result))
         return result
 

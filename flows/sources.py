@@ -327,7 +327,7 @@ def source_from_arg(arg: str, *, allow_private: bool = False) -> SourceSpec:
     text = arg.strip()
     if is_http_url(text):
         lowered = urlsplit(text).path.lower()
-        if "sitemap" in lowered and lowered.endswith(".xml"):
+        if "sitemap" in lowered and lowered.endswith((".xml", ".xml.gz")):
             kind: SourceKind = "sitemap"
         elif lowered.endswith((".rss", ".atom", "/feed", "/feed/", "/rss", "/rss/", "rss.xml",
                                "atom.xml", "feed.xml")):

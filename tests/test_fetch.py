@@ -6,6 +6,7 @@ pass ``allow_private=True`` (or ``allow_hosts``), and the refusal itself is test
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import threading
 import uuid
@@ -15,7 +16,7 @@ from email.utils import format_datetime
 from itertools import pairwise
 
 import pytest
-from webserver import LAST_MODIFIED, NewsSite, article_html
+from webserver import BOMB_SIZE, LAST_MODIFIED, NewsSite, article_html, gzip_bomb
 
 from flows.charset import declared_charset, decode_body
 from flows.fetch import (
@@ -379,3 +380,27 @@ def test_charset_names_stay_importable_from_fetch() -> None:
 
     assert flows.fetch.decode_body is flows.charset.decode_body
     assert flows.fetch.declared_charset is flows.charset.declared_charset
+
+
+# --------------------------------------------------------------------------- gzip
+
+
+def test_gzip_files_only_when_asked_and_kept_compressed(site: NewsSite, fetcher: Fetcher) -> None:
+    url = site.url("/sitemap-news.xml.gz")  # sent as application/x-gzip
+    refused = fetcher.fetch(url)
+    assert refused.error == "not HTML or XML: application/x-gzip"
+    result = fetcher.fetch(url, allow_gzip=True)
+    assert result.ok and result.body is not None and result.text is None
+    assert gzip.decompress(result.body).startswith(b'<?xml version="1.0"')
+    assert result.bytes == len(result.body)  # the bytes on the wire, still compressed
+    octet = fetcher.fetch(site.url("/sitemap-pages.xml.gz"), allow_gzip=True)
+    assert octet.ok and octet.content_type == "application/octet-stream"
+    # allow_gzip lets a gzip file in, not any other binary
+    png = fetcher.fetch(site.url("/fault/image.png"), allow_gzip=True)
+    assert png.error == "not HTML or XML: image/png"
+
+
+def test_content_encoding_gzip_bomb_is_cut_at_the_size_cap(site: NewsSite, fetcher: Fetcher) -> None:
+    result = fetcher.fetch(site.url("/fault/gzip-bomb-encoded"))
+    assert not result.ok and result.error == f"too large: over {FAST.max_bytes} bytes"
+    assert len(gzip_bomb(b"<html><body>")) < FAST.max_bytes < BOMB_SIZE

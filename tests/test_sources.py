@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from webserver import NewsSite
+from webserver import BOMB_SIZE, NewsSite, gzip_bomb
 
 from extractors.records import Failure
-from flows.discover import canonical_url, dedupe_urls, discover_urls
+from flows.discover import canonical_url, dedupe_urls, discover_urls, gunzip
 from flows.fetch import FetchConfig, Fetcher
 from flows.sources import (
     RawDocument,
@@ -370,3 +372,80 @@ def test_names_moved_to_discover_stay_importable_from_sources() -> None:
 
     for name in ("canonical_url", "dedupe_urls", "discover_urls", "is_http_url"):
         assert getattr(flows.sources, name) is getattr(flows.discover, name)
+
+
+# --------------------------------------------------------------------------- gzipped sitemaps
+
+
+def test_gzipped_sitemap_index_and_children_are_unpacked(
+    site: NewsSite, fetcher: Fetcher
+) -> None:
+    # the index is application/gzip, one child application/x-gzip, one application/octet-stream
+    problems: list[Failure] = []
+    spec = SourceSpec("gz", "sitemap", site.url("/sitemap-gz.xml.gz"))
+    urls = discover_urls(spec, fetcher, None, problems=problems)
+    assert urls == [
+        site.url("/news/budget-2024.html"),
+        site.url("/news/jobs-report.html"),
+        site.url("/news/harbour-traffic.html"),
+    ]
+    [bomb] = problems  # the third child is a gzip bomb: refused, the others still count
+    cap = fetcher.config.max_bytes
+    assert bomb.url == site.url("/sitemap-bomb.xml.gz") and bomb.stage == "discover"
+    assert bomb.reason == (
+        f"sitemap {bomb.url}: too large: over {cap} bytes once decompressed (gzip)"
+    )
+    assert len(gzip_bomb(b'<?xml version="1.0"?><urlset>')) < cap < BOMB_SIZE
+
+
+def test_sitemap_sent_with_content_encoding_gzip(site: NewsSite, fetcher: Fetcher) -> None:
+    urls = discover_urls(SourceSpec("enc", "sitemap", site.url("/sitemap-encoded.xml")), fetcher)
+    assert urls == [site.url("/news/budget-2024.html"), site.url("/news/jobs-report.html")]
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [("/sitemap-bomb.xml.gz", "too large: over 1000000 bytes once decompressed (gzip)"),
+     ("/fault/truncated.xml.gz", "not valid gzip: the file is cut short"),
+     ("/fault/not-gzip.xml.gz", "not gzip, HTML or XML: application/gzip without gzip magic")],
+)
+def test_bad_gzipped_sitemap_is_a_failure_with_its_reason(
+    site: NewsSite, path: str, reason: str
+) -> None:
+    config = FetchConfig(timeout_s=1.0, retries=0, max_bytes=1_000_000)
+    with Fetcher(config, allow_hosts={"127.0.0.1"}) as small:
+        failure = discover_urls(SourceSpec("bad", "sitemap", site.url(path)), small)
+    assert isinstance(failure, Failure) and failure.stage == "discover"
+    assert failure.reason.startswith(f"sitemap {site.url(path)}: {reason}"), failure.reason
+
+
+def test_gunzip_stops_a_bomb_without_inflating_it() -> None:
+    bomb = gzip_bomb(b"<urlset>")
+    tracemalloc.start()
+    try:
+        unpacked, problem = gunzip(bomb, 1_000_000)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert unpacked is None and problem == "too large: over 1000000 bytes once decompressed (gzip)"
+    assert peak < 5_000_000 < BOMB_SIZE  # a few times the cap, never the 50 MB it unpacks to
+
+
+def test_gunzip_reads_every_member_and_refuses_what_is_not_gzip() -> None:
+    two_members = gzip.compress(b"<urlset>") + gzip.compress(b"</urlset>") + b"\x00" * 8
+    assert gunzip(two_members, 100) == (b"<urlset></urlset>", None)
+    assert gunzip(gzip.compress(b"x" * 100), 100) == (b"x" * 100, None)  # exactly the cap
+    unpacked, problem = gunzip(b"\x1f\x8bnot really", 100)
+    assert unpacked is None and problem is not None and problem.startswith("not valid gzip")
+
+
+def test_local_gzipped_sitemap_and_gz_argument(tmp_path: Path, fetcher: Fetcher) -> None:
+    saved = tmp_path / "sitemap.xml.gz"
+    saved.write_bytes(gzip.compress(
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>https://news.example/a?utm_source=x</loc></url></urlset>"
+    ))
+    toml = write(tmp_path, '[[sources]]\nname = "saved"\nsitemap = "sitemap.xml.gz"\n')
+    [spec] = load_sources(toml).sources
+    assert discover_urls(spec, fetcher) == ["https://news.example/a"]
+    assert source_from_arg("https://x.example/sitemap-news.xml.gz").kind == "sitemap"

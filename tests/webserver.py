@@ -13,13 +13,22 @@ Retry-After: 1, then the page), ``500-once/<key>``, ``hang``, ``endless``, ``dri
 ``cp1252-as-utf8``, ``cp1252-undeclared``, ``to-private`` (302 to 10.0.0.1),
 ``to-localhost`` (302 to this site by the name ``localhost``), ``slow/<n>`` (0.3 s, counts
 requests in flight).
+Gzip: ``/sitemap-gz.xml.gz`` (application/gzip, an index) -> ``/sitemap-news.xml.gz``
+(application/x-gzip), ``/sitemap-pages.xml.gz`` (application/octet-stream: only the URL and the
+magic bytes say gzip) and ``/sitemap-bomb.xml.gz`` (48 KB that unpack to 50 MB);
+``/sitemap-encoded.xml`` (Content-Encoding: gzip); faults ``gzip-bomb-encoded`` (a 50 MB page
+sent with Content-Encoding: gzip), ``not-gzip.xml.gz`` (application/gzip, PNG bytes) and
+``truncated.xml.gz`` (a gzip file cut short).
 """
 
 from __future__ import annotations
 
+import functools
+import gzip
 import hashlib
 import threading
 import time
+import zlib
 from collections import Counter, defaultdict
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -63,6 +72,25 @@ CP1252_PAGE = (
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
        b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7"
        b"\x9a\xa0\xa7\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+BOMB_SIZE = 50_000_000  # what the gzip bomb unpacks to
+
+
+@functools.cache
+def gzip_bomb(head: bytes = b"") -> bytes:
+    """Return a gzip file of about 48 KB that unpacks to ``head`` and BOMB_SIZE spaces."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    parts = [packer.compress(head)]
+    block = b" " * 1_000_000
+    parts.extend(packer.compress(block) for _ in range(BOMB_SIZE // len(block)))
+    parts.append(packer.flush())
+    return b"".join(parts)
+
+
+def gz(body: bytes) -> bytes:
+    """Return ``body`` gzipped (mtime 0, so the bytes are the same every time)."""
+    return gzip.compress(body, mtime=0)
 
 
 class NewsSite:
@@ -144,6 +172,15 @@ class NewsSite:
             f"<sitemap><loc>{self.base}/fault/404</loc></sitemap>"
             "</sitemapindex>"
         ).encode()
+
+    def gzip_index(self) -> bytes:
+        children = ("sitemap-news.xml.gz", "sitemap-pages.xml.gz", "sitemap-bomb.xml.gz")
+        return gz((
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            + "".join(f"<sitemap><loc>{self.base}/{c}</loc></sitemap>" for c in children)
+            + "</sitemapindex>"
+        ).encode())
 
     def news_sitemap(self) -> bytes:
         urls = "".join(
@@ -234,6 +271,23 @@ class _Handler(BaseHTTPRequestHandler):
         if path in documents:
             make, content_type = documents[path]
             return self.send(200, make(), content_type)
+        gzipped = {
+            "/sitemap-gz.xml.gz": (site.gzip_index, "application/gzip"),
+            "/sitemap-news.xml.gz": (lambda: gz(site.news_sitemap()), "application/x-gzip"),
+            "/sitemap-pages.xml.gz": (lambda: gz(site.pages_sitemap()), "application/octet-stream"),
+            "/sitemap-bomb.xml.gz": (lambda: gzip_bomb(b'<?xml version="1.0"?><urlset>'),
+                                     "application/gzip"),
+            "/fault/not-gzip.xml.gz": (lambda: PNG, "application/gzip"),
+            "/fault/truncated.xml.gz": (lambda: gz(site.news_sitemap())[:-40], "application/gzip"),
+        }
+        if path in gzipped:
+            make, content_type = gzipped[path]
+            return self.send(200, make(), content_type)
+        if path == "/sitemap-encoded.xml":  # gzip as a transfer detail: the client unpacks it
+            return self.send(200, gz(site.news_sitemap()), "application/xml",
+                             Content_Encoding="gzip")
+        if path == "/fault/gzip-bomb-encoded":
+            return self.send(200, gzip_bomb(b"<html><body>"), Content_Encoding="gzip")
         if path == "/fault/500":
             return self.send(500, b"<h1>Internal error</h1>")
         if path == "/fault/503":
