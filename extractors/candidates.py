@@ -23,6 +23,8 @@ from extractors.units import (
     currency_before,
     is_ambiguous_currency,
     lexicon,
+    scaled_code_after,
+    scaled_code_before,
     unit_after,
 )
 
@@ -234,8 +236,13 @@ def _fraction_ok(text: str, match: re.Match[str]) -> bool:
 
 
 def _attach_prefix(text: str, cand: Candidate) -> None:
+    coded = scaled_code_before(text, cand.num_start)
+    if coded is not None:  # "MAUD 60": 60 million Australian dollars
+        cand.start, cand.currency, cand.scale = coded.start, coded.code, coded.scale
+        cand.unit, cand.kind = coded.code, "money"
+        return
     prefix = currency_before(text, cand.num_start)
-    if prefix and _ENDS_WITH_NUMBER.search(text, max(0, prefix[0] - 3), prefix[0]):
+    if prefix and _code_of_previous_number(text, prefix[0], cand.num_start):
         prefix = None  # "3 CAD 3 cents": the code belongs to the number before it
     if prefix:
         cand.start, cand.currency = prefix
@@ -246,31 +253,61 @@ def _attach_prefix(text: str, cand: Candidate) -> None:
         cand.start = sign
 
 
+_NUMBER_BEFORE = re.compile(r"([0-9][0-9.,]{0,20})[\s\u00a0]{1,3}$")
+
+
+def _code_of_previous_number(text: str, prefix_start: int, num_start: int) -> bool:
+    """Return True when a spaced currency prefix belongs to the number before it ("3 CAD 3
+    cents"): not when it is glued to ours ("3 USD50") or the number before has its own
+    currency ("rmb 10 usd 20")."""
+    if text[num_start - 1 : num_start].isalpha():
+        return False
+    before = _NUMBER_BEFORE.search(text, max(0, prefix_start - 26), prefix_start)
+    if before is None:
+        return False
+    return currency_before(text, before.start(1)) is None
+
+
+def _read_scale(text: str, cand: Candidate, pos: int) -> tuple[int | None, int]:
+    """Return (scale, end) of the scale word or suffix at ``pos`` ("bn", " million", "lakh crore")."""
+    scale_match = _SCALE.match(text, pos, min(len(text), pos + 14))
+    if not scale_match:
+        return None, pos
+    glued = scale_match.group("glued")
+    scale = numbers.scale_of(glued or scale_match.group("word"))
+    if glued == "m" and not _is_million_m(text, cand, scale_match.end()):
+        return None, pos
+    if glued == "T" and cand.currency is None:
+        return None, pos  # "$2.174T" is a trillion; "5T" alone is not
+    if (
+        glued in ("B", "M", "K")
+        and cand.currency is None
+        and _NAMED_AFTER.match(text, scale_match.end())
+    ):
+        return None, pos  # "2B Mindset": a name
+    if not scale:
+        return None, pos
+    pos = scale_match.end()
+    second = _SCALE.match(text, pos, min(len(text), pos + 14))
+    bigger = numbers.scale_of(second.group("word")) if second and second.group("word") else None
+    if second is not None and bigger and bigger > scale:
+        return scale * bigger, second.end()  # "lakh crore", "hundred million"
+    return scale, pos
+
+
+_SCALE_WORD_AFTER_CODE = re.compile(
+    r"[\s\u00a0]{1,2}(?P<word>thousand|million|billion|trillion|bn|mn|mln)(?![A-Za-z])"
+)
+
+
 def _attach_suffix(text: str, cand: Candidate, value: Decimal) -> None:
     pos = cand.num_end
-    scale_match = _SCALE.match(text, pos, min(len(text), pos + 14))
-    scale = None
-    if scale_match:
-        word = scale_match.group("glued") or scale_match.group("word")
-        scale = numbers.scale_of(word)
-        if scale_match.group("glued") == "m" and not _is_million_m(text, cand, scale_match.end()):
-            scale = None
-        if scale_match.group("glued") == "T" and cand.currency is None:
-            scale = None  # "$2.174T" is a trillion; "5T" alone is not
-        if _NAMED_AFTER.match(text, scale_match.end()) and scale_match.group("glued") in (
-            "B",
-            "M",
-            "K",
-        ):
-            scale = None if cand.currency is None else scale  # "2B Mindset": a name
-        if scale:
-            pos = scale_match.end()
-            second = _SCALE.match(text, pos, min(len(text), pos + 14))
-            bigger = (
-                numbers.scale_of(second.group("word")) if second and second.group("word") else None
-            )
-            if second is not None and bigger and bigger > scale:
-                scale, pos = scale * bigger, second.end()  # "lakh crore", "hundred million"
+    scale = cand.scale  # set by a scaled prefix ("MAUD 60")
+    coded = scaled_code_after(text, pos) if cand.currency is None and scale is None else None
+    if coded is not None:  # "30 MUSD", "twenty MUSD"
+        cand.currency, scale, pos = coded.code, coded.scale, coded.end
+    elif scale is None:
+        scale, pos = _read_scale(text, cand, pos)
     grand = _GRAND.match(text, pos, min(len(text), pos + 24)) if scale is None else None
     if grand:
         scale, pos = 1000, grand.end()  # "10 grand": thousands of the local currency
@@ -296,6 +333,9 @@ def _attach_suffix(text: str, cand: Candidate, value: Decimal) -> None:
         return
     if unit:
         cand.unit, cand.kind, pos = unit.unit, unit.kind, unit.end
+        after_code = _SCALE_WORD_AFTER_CODE.match(text, pos, min(len(text), pos + 12))
+        if after_code and scale is None and unit.surface.upper() == unit.unit:  # 75 USD million
+            scale, pos = numbers.scale_of(after_code.group("word")), after_code.end()
     else:
         mult = _MULTIPLIER_SUFFIX.match(text, pos, min(len(text), pos + 8))
         if mult and cand.currency is None and _is_multiplier(text, mult):

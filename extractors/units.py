@@ -81,10 +81,10 @@ _alternation = alternation
 @lru_cache(maxsize=1)
 def prefix_regex() -> re.Pattern[str]:
     """Return the regex of currency prefixes that end right before a number ("US$", "£", "RMB ")."""
-    prefixes = [
-        p for p in unit_tables()["currency_prefixes"] if p not in unit_tables()["weak_prefixes"]
-    ]
-    prefixes += [c for c in unit_tables()["iso_codes"] if c not in prefixes]
+    data = unit_tables()
+    prefixes = [p for p in data["currency_prefixes"] if p not in data["weak_prefixes"]]
+    prefixes += [c for c in data["iso_codes"] if c not in prefixes]
+    prefixes = [p for p in prefixes if p not in data["word_codes"]]  # "ALL 5 solutions"
     return re.compile(rf"(?<![A-Za-z])(?:{_alternation(prefixes)})[\s\u00a0]{{0,1}}$")
 
 
@@ -167,6 +167,56 @@ def currency_before(text: str, pos: int) -> tuple[int, str] | None:
     if code is None and symbol in unit_tables()["iso_codes"]:
         code = symbol
     return (match.start(), code) if code else None
+
+
+@dataclass(frozen=True, slots=True)
+class ScaledCode:
+    """An ISO code with a scale letter before it ("MUSD", "kEUR"): span, code and scale."""
+
+    start: int
+    end: int
+    code: str
+    scale: int
+
+
+@lru_cache(maxsize=1)
+def _scaled_code_regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    data = unit_tables()
+    body = (
+        rf"(?P<scale>{_alternation(list(data['code_scales']))})"
+        rf"(?P<code>{_alternation(data['iso_codes'])})"
+    )
+    after = re.compile(rf"[\s\u00a0]{{0,2}}{body}(?![A-Za-z0-9])")
+    before = re.compile(rf"(?<![A-Za-z0-9]){body}[\s\u00a0]?$")
+    return after, before
+
+
+def scaled_code_after(text: str, pos: int) -> ScaledCode | None:
+    """Return the scaled ISO code ("30 MUSD": millions of USD) starting at ``pos``, or None.
+
+    >>> scaled_code_after("losses of 30 MUSD were", 12)
+    ScaledCode(start=13, end=17, code='USD', scale=1000000)
+    >>> scaled_code_after("30 MUSIC", 2) is None
+    True
+    """
+    match = _scaled_code_regexes()[0].match(text, pos, min(len(text), pos + 8))
+    if match is None:
+        return None
+    scale = unit_tables()["code_scales"][match.group("scale")]
+    return ScaledCode(match.start("scale"), match.end(), match.group("code"), int(scale))
+
+
+def scaled_code_before(text: str, pos: int) -> ScaledCode | None:
+    """Return the scaled ISO code ending right before ``pos`` ("MAUD 60"), or None.
+
+    >>> scaled_code_before("revenues of MAUD 60", 17)
+    ScaledCode(start=12, end=16, code='AUD', scale=1000000)
+    """
+    match = _scaled_code_regexes()[1].search(text, max(0, pos - 7), pos)
+    if match is None:
+        return None
+    scale = unit_tables()["code_scales"][match.group("scale")]
+    return ScaledCode(match.start(), match.end("code"), match.group("code"), int(scale))
 
 
 @lru_cache(maxsize=1)
