@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
-import ipaddress
 import logging
 import random
 import socket
@@ -18,11 +17,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
-from typing import Self
+from typing import Any, Self
 from urllib.parse import urljoin, urlsplit, urlunsplit
 from urllib.robotparser import RobotFileParser
 
 import httpx
+
+from flows.addresses import PeerRefused, connect_guard, private_address, uses_proxy
 
 # charset handling lives in flows.charset; both names stay importable from here too
 from flows.charset import declared_charset, decode_body
@@ -156,28 +157,6 @@ def is_page_type(content_type: str | None) -> bool:
     """Return True for HTML and XML media types (feeds and sitemaps are XML)."""
     mime = _mime(content_type)
     return mime is not None and (mime in _PAGE_TYPES or mime.endswith("+xml"))
-
-
-def private_address(host: str, port: int | None = None) -> str | None:
-    """Return the first non-public address ``host`` resolves to, or None when all are public.
-
-    Loopback, private, link-local, shared (CGNAT), reserved, multicast and unspecified addresses
-    count as private. Raises ``socket.gaierror`` when the name does not resolve.
-
-    >>> private_address("10.0.0.1"), private_address("93.184.216.34")
-    ('10.0.0.1', None)
-    """
-    try:
-        addresses = [ipaddress.ip_address(host.strip("[]"))]
-    except ValueError:
-        infos = socket.getaddrinfo(host, port or 80, type=socket.SOCK_STREAM)
-        addresses = [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
-    for address in addresses:
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-            address = address.ipv4_mapped
-        if not address.is_global or address.is_multicast:
-            return str(address)
-    return None
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -388,6 +367,19 @@ class Fetcher:
                 self._slots[host] = threading.BoundedSemaphore(self.config.per_host_concurrency)
             return self._slots[host]
 
+    def _guard(self, url: str) -> dict[str, Any]:
+        """Return the request extensions that refuse a connection to a private address.
+
+        The name was checked before (``_check_url``), but the address httpx connects to comes
+        from another lookup, which may answer differently (DNS rebinding): the peer of every new
+        connection is checked too, before anything is sent. Through a proxy the peer is the
+        proxy, so there only the name check holds.
+        """
+        host = (urlsplit(url).hostname or "").lower()
+        if self.allow_private or host in self.allow_hosts or uses_proxy(url):
+            return {}
+        return {"trace": connect_guard()}
+
     def _request(
         self,
         url: str,
@@ -408,8 +400,11 @@ class Fetcher:
             raise _Refused(f"timeout after {cfg.deadline:g} s (total deadline)", retryable=True)
         timeout = httpx.Timeout(min(cfg.timeout_s, remaining), pool=remaining)
         try:
-            with self._client.stream("GET", url, headers=headers, timeout=timeout) as response:
+            with self._client.stream("GET", url, headers=headers, timeout=timeout,
+                                     extensions=self._guard(url)) as response:
                 return self._read(url, response, deadline, accept)
+        except PeerRefused as refused:
+            raise _Refused(refused.reason) from None
         except httpx.ConnectTimeout:
             raise _Refused(f"timeout after {cfg.timeout_s:g} s (connect)", retryable=True) from None
         except httpx.TimeoutException:

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import socket
 import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from itertools import pairwise
+from typing import Any
 
+import httpx
 import pytest
 from webserver import BOMB_SIZE, LAST_MODIFIED, NewsSite, article_html, gzip_bomb
 
+from flows.addresses import peer_refusal, uses_proxy
 from flows.charset import declared_charset, decode_body
 from flows.fetch import (
     FetchConfig,
@@ -404,3 +408,74 @@ def test_content_encoding_gzip_bomb_is_cut_at_the_size_cap(site: NewsSite, fetch
     result = fetcher.fetch(site.url("/fault/gzip-bomb-encoded"))
     assert not result.ok and result.error == f"too large: over {FAST.max_bytes} bytes"
     assert len(gzip_bomb(b"<html><body>")) < FAST.max_bytes < BOMB_SIZE
+
+
+# --------------------------------------------------------------------------- DNS rebinding
+
+PUBLIC = "93.184.216.34"  # a public address: what the rebinding name answers first
+
+
+@pytest.fixture
+def rebinding_dns(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Make 'localhost' a rebinding name: its first lookup answers a public address, every
+    later one the real answer (127.0.0.1). Only the DNS answer is made up, as a rebinding DNS
+    server would; the connection is real. Returns the hosts looked up, in order."""
+    real = socket.getaddrinfo
+    asked: list[str] = []
+
+    def lookup(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        asked.append(str(host))
+        if host == "localhost" and asked.count("localhost") == 1:
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (PUBLIC, port or 80))]
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", lookup)
+    return asked
+
+
+def test_dns_rebinding_to_loopback_is_refused_before_sending(
+    site: NewsSite, rebinding_dns: list[str]
+) -> None:
+    path = "/news/budget-2024.html"
+    before = site.hits[path]
+    config = FetchConfig(timeout_s=0.5, retries=1, obey_robots=False)
+    with Fetcher(config) as fetcher:  # allow_private is False
+        result = fetcher.fetch(f"http://localhost:{site.port}{path}")
+    assert rebinding_dns[:2] == ["localhost", "localhost"]  # the check, then httpx's connect
+    assert not result.ok and result.error is not None
+    assert result.error.startswith("refused: connected to private address 127.0.0.1"), result.error
+    assert "allow_private = true" in result.error
+    assert result.attempts == 1 and result.status is None  # a refusal is not retried
+    assert site.hits[path] == before  # the connection was closed before the request went out
+
+
+def test_the_connect_check_leaves_allowed_hosts_alone(site: NewsSite) -> None:
+    # no made-up DNS: 'localhost' is 127.0.0.1, allowed by name or by allow_private
+    config = FetchConfig(timeout_s=0.5, retries=0, obey_robots=False)
+    url = f"http://localhost:{site.port}/news/jobs-report.html"
+    for allowed in ({"allow_hosts": {"localhost"}}, {"allow_private": True}):
+        with Fetcher(config, **allowed) as fetcher:  # type: ignore[arg-type]
+            result = fetcher.fetch(url)
+        assert result.ok and result.body == article_html("jobs-report"), allowed
+
+
+def test_peer_refusal_on_a_real_connection(site: NewsSite) -> None:
+    with httpx.Client() as client, client.stream("GET", site.url("/news/jobs-report.html")) as r:
+        peer = r.extensions["network_stream"].get_extra_info("server_addr")
+    assert peer[0] == "127.0.0.1" and peer[1] == site.port
+    reason = peer_refusal(peer)
+    assert reason is not None and reason.startswith("refused: connected to private address 127.0.0.1")
+    assert peer_refusal((PUBLIC, 80)) is None
+    assert peer_refusal(None) == "refused: cannot tell which address the connection went to"
+
+
+def test_connections_through_a_proxy_are_not_peer_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("http_proxy", "https_proxy", "all_proxy", "no_proxy",
+                 "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    assert not uses_proxy("http://news.example/a")
+    monkeypatch.setenv("HTTP_PROXY", "http://10.0.0.5:3128")  # the peer would be the proxy
+    monkeypatch.setenv("NO_PROXY", "intranet.example")
+    assert uses_proxy("http://news.example/a")
+    assert not uses_proxy("https://news.example/a")
+    assert not uses_proxy("http://intranet.example/a")
