@@ -132,6 +132,8 @@ def _phrases(text: str, offset: int, run_text: str) -> list[Phrase]:
         found = numbers.parse_phrase(tokens, i)
         used = found[1] if found else 0
         if found is None or used == 0:
+            if tokens[i][1] == "half" and _half_is_figure(text, *spans[i]):
+                out.append(Phrase(spans[i][0], spans[i][1], Decimal("0.5"), "ratio"))
             i += 1
             continue
         kinds = {t[0] for t in tokens[i : i + used]}
@@ -166,6 +168,34 @@ def _lone_one_is_figure(text: str, start: int, end: int) -> bool:
     if _NOT_ONE.match(text, end, min(len(text), end + 32)):
         return False
     return not _NOT_ONE_BEFORE.search(text, max(0, start - 16), start)
+
+
+_HALF_QUALIFIED = re.compile(
+    r"(?i)\b(?:(?:more|less|fewer|greater)[\s\u00a0]{1,2}than|nearly|almost|about|around|roughly"
+    r"|approximately|over|under|at[\s\u00a0]{1,2}least|up[\s\u00a0]{1,2}to|close[\s\u00a0]{1,2}to"
+    r"|only|barely|just)[\s\u00a0]{1,2}$"
+)
+_HALF_OF = re.compile(r"[\s\u00a0]{1,2}of\b")
+_NOT_HALF_OF = re.compile(  # "the first half of 2024", "the upper half of the screen"
+    r"(?i)\b(?:the|a|an|first|second|last|other|back|front|top|bottom|upper|lower|northern"
+    r"|southern|eastern|western|latter|former|better|my|your|his|her|its|our|their)[\s\u00a0]{1,2}$"
+)
+_NOT_HALF_AFTER = re.compile(
+    r"(?i)[\s\u00a0]{0,2}-|[\s\u00a0]{1,2}(?:an?|time|way|century|decade|year|hour|day|brother"
+    r"|sister|point|dozen)\b"
+)
+
+
+def _half_is_figure(text: str, start: int, end: int) -> bool:
+    """Return True for a lone "half" that is a share: "more than half people", "nearly half",
+    "half of the voters"; not "the first half of 2024", "half-time" or "half an hour"."""
+    if _NOT_HALF_AFTER.match(text, end, min(len(text), end + 12)):
+        return False
+    if _HALF_QUALIFIED.search(text, max(0, start - 24), start):
+        return True
+    return bool(_HALF_OF.match(text, end, min(len(text), end + 5))) and not (
+        _NOT_HALF_OF.search(text, max(0, start - 12), start)
+    )
 
 
 PERIOD_NAME_AFTER = re.compile(r"(?i)[\s\u00a0-]{1,2}(?:quarter|half|century|millennium)\b")
