@@ -34,15 +34,16 @@ def declared_charset(body: bytes, content_type: str | None = None) -> str | None
         match = _CHARSET_PARAM.search(content_type)
         if match and _codec(match.group(1)):
             return _codec(match.group(1))
-    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"),
-                      (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, bom_name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"),
+                          (codecs.BOM_UTF16_BE, "utf-16")):
         if body.startswith(bom):
-            return name
+            return bom_name
     head = body[:4096]
     for pattern in (_XML_ENCODING, _META_CHARSET):
-        match = pattern.search(head)
-        if match and _codec(match.group(1).decode("ascii", "ignore")):
-            return _codec(match.group(1).decode("ascii", "ignore"))
+        found = pattern.search(head)
+        name = _codec(found.group(1).decode("ascii", "ignore")) if found else None
+        if name:
+            return name
     return None
 
 
