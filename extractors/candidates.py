@@ -61,7 +61,7 @@ _MONTHS = (
 _MASKS = re.compile(
     rf"""(?=[0-9+('])(?:
     \b[0-9]{{4}}[-/.][0-9]{{1,2}}[-/.][0-9]{{1,2}}\b                       # 2025-07-14
-    |\b[0-9]{{1,2}}[/.][0-9]{{1,2}}[/.][0-9]{{2,4}}\b                       # 14/07/2025
+    |\b[0-9]{{1,2}}(?:[/.]|[ ]/[ ])[0-9]{{1,2}}(?:[/.]|[ ]/[ ])[0-9]{{2,4}}\b    # 14/07/2025
     |\b[0-9]{{1,2}}:[0-9]{{2}}(?::[0-9]{{2}})?(?:[\s\u00a0]?(?i:[ap]\.?m\b\.?))?  # 19:33, 7:30 pm
     |\b[0-9]{{1,2}}(?:\.[0-9]{{2}})?[\s\u00a0]?(?i:a\.m\.|p\.m\.|am\b|pm\b)   # 2 pm
     |\b[0-9]{{1,2}}[\s\u00a0]?o'clock
@@ -99,12 +99,14 @@ _NUMBER = re.compile(
     (?:(?P<ord>(?<![\w.])[0-9]{{1,4}}{_ORDINAL_TAIL}\b)
     |(?P<sci>(?<![\w.,])[0-9]{{1,4}}(?:\.[0-9]{{1,12}})?(?:[eE][-+−]?[0-9]{{1,3}}
         |[\s\u00a0]?[×xX*][\s\u00a0]?10\^?[-+−]?[0-9]{{1,3}})(?![0-9.]))
-    |(?P<frac>(?<![\w.,/])(?:[0-9]{{1,3}}[\s\u00a0]{{1,2}})?[0-9]{{1,3}}/[0-9]{{1,3}}(?![0-9/]))
+    |(?P<frac>(?<![\w.,/])(?<!/[ ])(?:[0-9]{{1,3}}[\s\u00a0]{{1,2}})?[0-9]{{1,3}}[ ]?/[ ]?[0-9]{{1,3}}
+        (?![0-9/])(?![ ]/))  # 3/4, 2 1/2, tokenised "7 3 / 4"
     |(?P<vulgar>(?<![\w.,])[0-9]{{0,3}}[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞])
     |(?P<spaced>(?<![0-9.,])[0-9]{{1,3}}(?:[ ],[ ][0-9]{{3}}){{1,6}}(?:[ ]\.[ ][0-9]{{1,9}})?(?!,?[0-9])
         |(?<![0-9.,])[0-9]{{1,9}}[ ]\.[ ][0-9]{{1,9}}(?!,?[0-9]))  # tokenised newswire: "6 . 2", "80 , 000"
     |(?P<digits>(?<![0-9_])(?<![0-9.,][.,])(?:[0-9]{{1,3}}(?:,[0-9]{{3}}){{1,12}}(?:\.[0-9]{{1,12}})?(?!,?[0-9])
         |[0-9]{{1,2}}(?:,[0-9]{{2}}){{1,6}},[0-9]{{3}}(?:\.[0-9]{{1,12}})?(?!,?[0-9])
+        |[0-9]{{1,3}}(?:\.[0-9]{{3}}){{1,12}},[0-9]{{1,12}}(?![0-9]|[.,][0-9])  # 1.111,11
         |[0-9]{{1,3}}(?:\.[0-9]{{3}}){{2,12}}(?!\.?[0-9])
         |[0-9]{{1,3}}(?:[\u00a0\u202f ][0-9]{{3}}){{1,6}}(?:\.[0-9]{{1,12}})?(?![0-9/])
         |[0-9]{{1,{MAX_DIGITS}}}(?:\.[0-9]{{1,12}})?(?![0-9])
@@ -152,6 +154,8 @@ def find_candidates(text: str) -> list[Candidate]:
         cand = _ordinal(text, match) if match.group("ord") else _digits(text, match)
         if cand is not None:
             found.append(cand)
+        if match.group("digits") and text[match.end() : match.end() + 1] == ",":
+            found.extend(_comma_list(text, match))
     found.extend(_word_candidates(text, masked))
     found = _drop_overlaps(sorted(found, key=lambda c: (c.start, -c.end)))
     return join_money_parts(text, join_ratios(text, distribute(text, found)))
@@ -188,21 +192,26 @@ def _ordinal(text: str, match: re.Match[str]) -> Candidate | None:
 
 
 def _digits(text: str, match: re.Match[str]) -> Candidate | None:
-    surface = match.group(0)
-    if match.group("sci") or match.group("frac") or match.group("vulgar"):
+    form = next((g for g in ("sci", "frac", "vulgar", "spaced") if match.group(g)), "digits")
+    return _number(text, match.start(), match.end(), form)
+
+
+def _number(text: str, start: int, end: int, form: str) -> Candidate | None:
+    """Return the candidate of the digits at ``text[start:end]`` (``form``: the _NUMBER group)."""
+    surface = text[start:end]
+    if form in ("sci", "frac", "vulgar"):
         parsed = numbers.parse_special(surface)
-        if parsed is None or (match.group("frac") and not _fraction_ok(text, match)):
+        if parsed is None or (form == "frac" and not _fraction_ok(text, surface, end)):
             return None
-    elif match.group("spaced"):
+    elif form == "spaced":
         parsed = numbers.parse_digits(surface.replace(" , ", ",").replace(" . ", "."))
     else:
         parsed = numbers.parse_digits(surface if surface[0] != "." else "0" + surface)
     if parsed is None:
         return None
-    if match.start() > 0 and text[match.start() - 1].isalpha() and not _glued_currency(text, match):
+    if start > 0 and text[start - 1].isalpha() and not _glued_currency(text, start):
         return None
     value, warnings = parsed
-    start, end = match.start(), match.end()
     cand = Candidate(start, end, 0.0, None, "count", start, end, warnings=list(warnings))
     cand.integer = "." not in surface or bool(warnings and "dot" in warnings[0])
     _attach_prefix(text, cand)
@@ -212,25 +221,41 @@ def _digits(text: str, match: re.Match[str]) -> Candidate | None:
     return cand
 
 
-def _glued_currency(text: str, match: re.Match[str]) -> bool:
-    prefix = currency_before(text, match.start())
-    return prefix is not None and prefix[0] >= match.start() - 4
+def _glued_currency(text: str, start: int) -> bool:
+    prefix = currency_before(text, start)
+    return prefix is not None and prefix[0] >= start - 4
+
+
+# "Exercises 22,24,26,31": three or more numbers joined by commas that are not thousands groups
+_COMMA_LIST = re.compile(r"(?:[0-9]{1,6},){2,20}[0-9]{1,6}(?![0-9]|[.,][0-9])")
+_LIST_ITEM = re.compile(r"[0-9]{1,6}")
+
+
+def _comma_list(text: str, match: re.Match[str]) -> list[Candidate]:
+    """Return the candidates of the items after the first of a comma list ("22,24,26,31")."""
+    if "," in match.group(0) or not _COMMA_LIST.match(text, match.start()):
+        return []
+    listed = _COMMA_LIST.match(text, match.start())
+    assert listed is not None
+    items = list(_LIST_ITEM.finditer(text, match.end(), listed.end()))
+    out = [_number(text, item.start(), item.end(), "digits") for item in items]
+    return [c for c in out if c is not None]
 
 
 _GOOD_DENOMINATORS = frozenset((2, 3, 4, 5, 6, 8, 10, 16, 32, 64, 100))
 
 
-def _fraction_ok(text: str, match: re.Match[str]) -> bool:
+def _fraction_ok(text: str, surface: str, end: int) -> bool:
     """Return True for "1/4 inch", "2 1/2", "3/4 of": not "24/7" or "9/11"."""
-    head, _, tail = match.group(0).rpartition("/")
+    head, _, tail = surface.rpartition("/")
     numerator = int(head.split()[-1])
     denominator = int(tail)
     if denominator == 0 or numerator >= denominator:
         return False
-    after = text[match.end() : match.end() + 8]
+    after = text[end : end + 8]
     return (
         denominator in _GOOD_DENOMINATORS
-        or bool(unit_after(text, match.end()))
+        or bool(unit_after(text, end))
         or (bool(re.match(r"[\s\u00a0]{1,2}of\b", after)))
     )
 

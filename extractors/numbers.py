@@ -21,6 +21,7 @@ _COMMA_GROUPS = re.compile(r"[0-9]{1,3}(?:,[0-9]{3}){1,12}(?:\.[0-9]{1,20})?")
 _DOT_GROUPS = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3}){2,12}")
 _ONE_DOT_GROUP = re.compile(r"[1-9][0-9]{0,2}\.[0-9]{3}")
 _INDIAN_GROUPS = re.compile(r"[0-9]{1,2}(?:,[0-9]{2}){1,6},[0-9]{3}(?:\.[0-9]{1,20})?")
+_EURO_DECIMAL = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3}){1,12},[0-9]{1,20}")
 _SPACE_GROUPS = re.compile(r"[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3}){1,12}(?:\.[0-9]{1,20})?")
 _WORD_SPLIT = re.compile(r"[\s\-]+")
 
@@ -55,6 +56,8 @@ def parse_digits(surface: str) -> tuple[Decimal, tuple[str, ...]] | None:
     (Decimal('1234567'), ('dot_thousands_separator',))
     >>> parse_digits("1 000 000")
     (Decimal('1000000'), ())
+    >>> parse_digits("1.111,11")
+    (Decimal('1111.11'), ())
     >>> parse_digits("12a") is None
     True
     """
@@ -66,6 +69,8 @@ def parse_digits(surface: str) -> tuple[Decimal, tuple[str, ...]] | None:
         or (_INDIAN_GROUPS.fullmatch(text))
     ):
         cleaned = re.sub(r"[,\s\u00a0\u202f]", "", text)
+    elif _EURO_DECIMAL.fullmatch(text):  # dots group thousands, the comma is the decimal point
+        cleaned = text.replace(".", "").replace(",", ".")
     elif _DOT_GROUPS.fullmatch(text):
         cleaned, warnings = text.replace(".", ""), (DOT_SEPARATOR,)
     else:
@@ -105,6 +110,8 @@ def parse_special(surface: str) -> tuple[Decimal, tuple[str, ...]] | None:
 
     >>> [float(parse_special(s)[0]) for s in ("1.3e6", "6.23x10^-4", "2 1/4", "3/4", "2½")]
     [1300000.0, 0.000623, 2.25, 0.75, 2.5]
+    >>> float(parse_special("7 3 / 4")[0])
+    7.75
     """
     text = surface.strip()
     sci = _SCI.fullmatch(text)
@@ -113,7 +120,7 @@ def parse_special(surface: str) -> tuple[Decimal, tuple[str, ...]] | None:
         return Decimal(sci.group(1)).scaleb(exponent), ()
     if text and text[-1] in _VULGAR:
         text = (text[:-1] + " " if text[:-1] else "") + _VULGAR[text[-1]]
-    match = re.fullmatch(r"(?:([0-9]{1,3})\s{1,2})?([0-9]{1,3})/([0-9]{1,3})", text)
+    match = re.fullmatch(r"(?:([0-9]{1,3})\s{1,2})?([0-9]{1,3}) ?/ ?([0-9]{1,3})", text)
     if not match or int(match.group(3)) == 0:
         return None
     whole = Decimal(match.group(1) or 0)
