@@ -214,7 +214,7 @@ def _number(text: str, start: int, end: int, form: str) -> Candidate | None:
     value, warnings = parsed
     cand = Candidate(start, end, 0.0, None, "count", start, end, warnings=list(warnings))
     cand.integer = "." not in surface or bool(warnings and "dot" in warnings[0])
-    _attach_prefix(text, cand)
+    _attach_prefix(text, cand, value)
     _attach_suffix(text, cand, value)
     if cand.kind == "skip" or _is_not_figure(text, cand, surface):
         return None
@@ -260,7 +260,7 @@ def _fraction_ok(text: str, surface: str, end: int) -> bool:
     )
 
 
-def _attach_prefix(text: str, cand: Candidate) -> None:
+def _attach_prefix(text: str, cand: Candidate, value: Decimal | None = None) -> None:
     coded = scaled_code_before(text, cand.num_start)
     if coded is not None:  # "MAUD 60": 60 million Australian dollars
         cand.start, cand.currency, cand.scale = coded.start, coded.code, coded.scale
@@ -274,8 +274,27 @@ def _attach_prefix(text: str, cand: Candidate) -> None:
         cand.unit, cand.kind = prefix[1], "money"
         return
     sign = cand.num_start - 1
-    if sign >= 0 and text[sign] in "-−" and (sign == 0 or text[sign - 1] in " (\n\t\u00a0"):
-        cand.start = sign
+    if sign < 0 or text[sign] not in "-−":
+        return
+    if (
+        sign == 0
+        or text[sign - 1] in "(\n\t<>=~≤≥"
+        or (text[sign - 1] in " \u00a0" and not _range_dash(text, sign, value))
+    ):
+        cand.start = sign  # "-5", "(-5", "<-30"; not the range "75 -300mm"
+
+
+_SIGNED_NUMBER_BEFORE = re.compile(r"(?<![0-9.,])(-?)([0-9]{1,9}(?:\.[0-9]{1,9})?)[\s\u00a0]{1,2}$")
+
+
+def _range_dash(text: str, dash: int, value: Decimal | None) -> bool:
+    """Return True when the dash before a number joins a range ("75 -300mm", "2 -7 g"): the
+    number before it is unsigned and smaller. A table row of signed values ("225.86 -12.99
+    -5.44%") keeps its signs."""
+    before = _SIGNED_NUMBER_BEFORE.search(text, max(0, dash - 14), dash)
+    if before is None or before.group(1) or value is None:
+        return False
+    return Decimal(before.group(2)) < value
 
 
 _NUMBER_BEFORE = re.compile(r"([0-9][0-9.,]{0,20})[\s\u00a0]{1,3}$")
@@ -436,8 +455,9 @@ def _is_not_figure(text: str, cand: Candidate, surface: str) -> bool:
         return True  # 0108263: a code
     if bare and digits_only and len(surface) == 4 and _is_year(text, cand, int(surface)):
         return True
-    if bare and _after_identifier_word(text, cand.num_start):
-        return True
+    letter = cand.end == cand.num_end + 1 and text[cand.num_end].isalpha()  # 777F, 13C
+    if (bare or letter) and _after_identifier_word(text, cand.num_start):
+        return True  # No. 5, Boeing 777F
     if bare and surface in _AIRCRAFT and _AIRCRAFT_AFTER.match(text, cand.end, cand.end + 14):
         return True
     if bare and text[max(0, cand.start - 4) : cand.start] in _AIRCRAFT_VARIANT:

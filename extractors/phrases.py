@@ -158,7 +158,17 @@ def _phrase(text: str, start: int, end: int, value: Decimal, kinds: set[str]) ->
         if after.strip() and not re.match(r"[\s\u00a0]{1,2}of\b|[\s\u00a0]*[.,;:!?)]", after):
             return None  # "a third term": an ordinal, not a third
     signed = "minus" in kinds or "negative" in kinds
+    of_scale = _OF_A_SCALE.match(text, end, min(len(text), end + 20)) if fraction else None
+    if of_scale:  # "a quarter of a million": 250,000
+        scale = Decimal(numbers.tables()["scales"][of_scale.group("scale").lower()])
+        return Phrase(start, of_scale.end(), value * scale, "count", signed)
     return Phrase(start, end, value, "ratio" if fraction else "count", signed)
+
+
+_OF_A_SCALE = re.compile(
+    r"[\s\u00a0]{1,2}of[\s\u00a0]{1,2}(?:an?|one)[\s\u00a0]{1,2}"
+    r"(?P<scale>(?i:thousand|million|billion|trillion))\b"
+)
 
 
 def _lone_one_is_figure(text: str, start: int, end: int) -> bool:
@@ -198,6 +208,10 @@ def _half_is_figure(text: str, start: int, end: int) -> bool:
     )
 
 
+_COMPOUND_AFTER = re.compile(
+    r"(?i)[\s\u00a0-]{1,2}(?:class|party|parties|aid|lady|hand|rate|degree|world|cousins?"
+    r"|guess(?:ed|ing)?|fiddle|nature|thoughts?)\b"
+)
 PERIOD_NAME_AFTER = re.compile(r"(?i)[\s\u00a0-]{1,2}(?:quarter|half|century|millennium)\b")
 
 
@@ -236,6 +250,8 @@ def _word_ordinal(text: str, match: re.Match[str]) -> Phrase | None:
     after = text[match.end() : match.end() + 12]
     if PERIOD_NAME_AFTER.match(after):
         return None  # "third quarter", "third-quarter", "20th-century": a period name
+    if _COMPOUND_AFTER.match(after):
+        return None  # "first class", "third-party", "first aid": a compound, not a rank
     if low in ("first", "second"):
         before = text[max(0, match.start() - 8) : match.start()].lower()
         if low == "second" and re.match(r"s\b", after):
