@@ -153,6 +153,8 @@ def _phrase(text: str, start: int, end: int, value: Decimal, kinds: set[str]) ->
     if lowered == "one" and not _lone_one_is_figure(text, start, end):
         return None
     fraction = "frac" in kinds and abs(value) < 1
+    if fraction and _THE_BEFORE.search(text, max(0, start - 5), start) and lowered[-1:] != "s":
+        return None  # "the one hundredth anniversary": an ordinal
     if fraction and lowered.startswith(("a ", "an ")):
         after = text[end : end + 4].lower()
         if after.strip() and not re.match(r"[\s\u00a0]{1,2}of\b|[\s\u00a0]*[.,;:!?)]", after):
@@ -165,6 +167,7 @@ def _phrase(text: str, start: int, end: int, value: Decimal, kinds: set[str]) ->
     return Phrase(start, end, value, "ratio" if fraction else "count", signed)
 
 
+_THE_BEFORE = re.compile(r"(?i)\bthe[\s\u00a0]{1,2}$")
 _OF_A_SCALE = re.compile(
     r"[\s\u00a0]{1,2}of[\s\u00a0]{1,2}(?:an?|one)[\s\u00a0]{1,2}"
     r"(?P<scale>(?i:thousand|million|billion|trillion))\b"
@@ -210,7 +213,7 @@ def _half_is_figure(text: str, start: int, end: int) -> bool:
 
 _COMPOUND_AFTER = re.compile(
     r"(?i)[\s\u00a0-]{1,2}(?:class|party|parties|aid|lady|hand|rate|degree|world|cousins?"
-    r"|guess(?:ed|ing)?|fiddle|nature|thoughts?)\b"
+    r"|guess(?:ed|ing)?|fiddle|nature|thoughts?|to[\s\u00a0]{1,2}last)\b"
 )
 PERIOD_NAME_AFTER = re.compile(r"(?i)[\s\u00a0-]{1,2}(?:quarter|half|century|millennium)\b")
 
@@ -246,18 +249,11 @@ def _bare_multiplier(text: str, match: re.Match[str]) -> bool:
 
 def _word_ordinal(text: str, match: re.Match[str]) -> Phrase | None:
     word = match.group(0)
-    low = word.lower()
     after = text[match.end() : match.end() + 12]
     if PERIOD_NAME_AFTER.match(after):
         return None  # "third quarter", "third-quarter", "20th-century": a period name
     if _COMPOUND_AFTER.match(after):
         return None  # "first class", "third-party", "first aid": a compound, not a rank
-    if low in ("first", "second"):
-        before = text[max(0, match.start() - 8) : match.start()].lower()
-        if low == "second" and re.match(r"s\b", after):
-            return None
-        if re.search(r"\b(?:at|a)[\s\u00a0]{1,2}$", before) or after.startswith(","):
-            return None
     start = match.start()
     parts = re.split(r"[\s\u00a0\-—–]+", word)
     while len(parts) > 1 and parts[0].lower() in ("and", "a", "an") and len(parts) > 2:
@@ -271,6 +267,12 @@ def _word_ordinal(text: str, match: re.Match[str]) -> Phrase | None:
             if tail == 1
             else text.rfind(parts[0], start, match.end())
         )
+    if len(parts) == 1 and parts[0].lower() in ("first", "second"):
+        before = text[max(0, start - 8) : start].lower()
+        if parts[0].lower() == "second" and re.match(r"s\b", after):
+            return None  # seconds
+        if re.search(r"\b(?:at|a)[\s\u00a0]{1,2}$", before) or after.startswith(","):
+            return None  # "at first", "a second term": not a rank
     tens = re.match(
         r"(?i)(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?=[a-z])", parts[-1]
     )
