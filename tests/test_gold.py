@@ -25,7 +25,6 @@ CASES = load_gold()
 # Cases our extractor does not read exactly yet (any missed or spurious figure). Remove an id
 # when the case passes: the xfail is strict.
 KNOWN_MISSES: set[str] = {
-    "h-rand",
     "mkt-sp500",
 }
 
