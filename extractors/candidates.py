@@ -460,6 +460,8 @@ def _is_not_figure(text: str, cand: Candidate, surface: str) -> bool:
         return True  # No. 5, Boeing 777F
     if bare and surface in _AIRCRAFT and _AIRCRAFT_AFTER.match(text, cand.end, cand.end + 14):
         return True
+    if bare and digits_only and _is_address(text, cand, surface):
+        return True
     if bare and text[max(0, cand.start - 4) : cand.start] in _AIRCRAFT_VARIANT:
         return True  # the 800 of a 737-800
     if bare and digits_only and len(surface) > 12:
@@ -529,6 +531,25 @@ def _after_identifier_word(text: str, pos: int, spelled: bool = False) -> bool:
 @lru_cache(maxsize=2)
 def _identifier_words(spelled: bool = False) -> frozenset[str]:
     return frozenset(lexicon()["identifier_prefixes_words" if spelled else "identifier_prefixes"])
+
+
+_STREET_AFTER = re.compile(
+    r"[\s\u00a0]{1,2}(?:[A-Z][a-z]{1,15}[\s\u00a0]{1,2}){1,3}(?:Street|St|Avenue|Ave|Road|Rd"
+    r"|Boulevard|Blvd|Lane|Ln|Drive|Dr|Place|Court|Ct|Terrace|Parkway|Pkwy|Square|Sq)\b"
+)
+_STATE_BEFORE = re.compile(
+    r"\b(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV"
+    r"|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY),?[\s\u00a0]{1,2}$"
+)
+
+
+def _is_address(text: str, cand: Candidate, surface: str) -> bool:
+    """Return True for a house number ("123 Random Street") or a US ZIP code ("PA 23456")."""
+    if len(surface) <= 5 and _STREET_AFTER.match(text, cand.end, min(len(text), cand.end + 60)):
+        return True
+    return len(surface) == 5 and bool(
+        _STATE_BEFORE.search(text, max(0, cand.start - 5), cand.start)
+    )
 
 
 # Boeing's 7x7 family named without the maker: "265 of its 737 jets", "the 787 Dreamliner"

@@ -215,6 +215,10 @@ _COMPOUND_AFTER = re.compile(
     r"(?i)[\s\u00a0-]{1,2}(?:class|party|parties|aid|lady|hand|rate|degree|world|cousins?"
     r"|guess(?:ed|ing)?|fiddle|nature|thoughts?|to[\s\u00a0]{1,2}last)\b"
 )
+_NAME_AFTER = re.compile(
+    r"[\s\u00a0]{1,2}(?:Street|St|Avenue|Ave|Road|Rd|Amendment|Circuit|District|Republic|Division"
+    r"|Army|Fleet|Ward|Precinct|World[\s\u00a0]War)\b"
+)
 PERIOD_NAME_AFTER = re.compile(r"(?i)[\s\u00a0-]{1,2}(?:quarter|half|century|millennium)\b")
 
 
@@ -254,6 +258,8 @@ def _word_ordinal(text: str, match: re.Match[str]) -> Phrase | None:
         return None  # "third quarter", "third-quarter", "20th-century": a period name
     if _COMPOUND_AFTER.match(after):
         return None  # "first class", "third-party", "first aid": a compound, not a rank
+    if word[:1].isupper() and _NAME_AFTER.match(text, match.end(), match.end() + 14):
+        return None  # "Third Street", "the Fifth Amendment", "the Ninth Circuit": names
     start = match.start()
     parts = re.split(r"[\s\u00a0\-—–]+", word)
     while len(parts) > 1 and parts[0].lower() in ("and", "a", "an") and len(parts) > 2:
