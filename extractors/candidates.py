@@ -157,8 +157,29 @@ def find_candidates(text: str) -> list[Candidate]:
         if match.group("digits") and text[match.end() : match.end() + 1] == ",":
             found.extend(_comma_list(text, match))
     found.extend(_word_candidates(text, masked))
-    found = _drop_overlaps(sorted(found, key=lambda c: (c.start, -c.end)))
+    found = _drop_restated(text, _drop_overlaps(sorted(found, key=lambda c: (c.start, -c.end))))
     return join_money_parts(text, join_ratios(text, distribute(text, found)))
+
+
+_OPEN_PAREN = re.compile(r"[\s\u00a0]{0,2}\([\s\u00a0]?")
+_CLOSE_PAREN = re.compile(r"[\s\u00a0]?\)")
+
+
+def _drop_restated(text: str, found: list[Candidate]) -> list[Candidate]:
+    """Drop a number restated in parentheses: "forty-five (45) days", "45 (forty-five)"."""
+    out: list[Candidate] = []
+    for cand in found:
+        left = out[-1] if out else None
+        if (
+            left is not None
+            and left.value == cand.value
+            and left.words != cand.words
+            and _OPEN_PAREN.fullmatch(text, left.end, cand.start)
+            and _CLOSE_PAREN.match(text, cand.end)
+        ):
+            continue
+        out.append(cand)
+    return out
 
 
 def _mask_spans(text: str) -> list[tuple[int, int]]:
@@ -312,12 +333,14 @@ def _code_of_previous_number(text: str, prefix_start: int, num_start: int) -> bo
     return currency_before(text, before.start(1)) is None
 
 
-def _read_scale(text: str, cand: Candidate, pos: int) -> tuple[int | None, int]:
+def _read_scale(text: str, cand: Candidate, pos: int, value: Decimal) -> tuple[int | None, int]:
     """Return (scale, end) of the scale word or suffix at ``pos`` ("bn", " million", "lakh crore")."""
     scale_match = _SCALE.match(text, pos, min(len(text), pos + 14))
     if not scale_match:
         return None, pos
     glued = scale_match.group("glued")
+    if glued in _LETTER_SCALES and cand.currency is None and value >= 1000:
+        return None, pos  # "the 1500b packet", "Radeon Pro 5500M": not 1.5 trillion, 5.5 billion
     scale = numbers.scale_of(glued or scale_match.group("word"))
     if glued == "m" and not _is_million_m(text, cand, scale_match.end()):
         return None, pos
@@ -339,6 +362,7 @@ def _read_scale(text: str, cand: Candidate, pos: int) -> tuple[int | None, int]:
     return scale, pos
 
 
+_LETTER_SCALES = frozenset("bBmMT")  # k stays: "1200k" is read as 1.2 million
 _SCALE_WORD_AFTER_CODE = re.compile(
     r"[\s\u00a0]{1,2}(?P<word>thousand|million|billion|trillion|bn|mn|mln)(?![A-Za-z])"
 )
@@ -351,7 +375,7 @@ def _attach_suffix(text: str, cand: Candidate, value: Decimal) -> None:
     if coded is not None:  # "30 MUSD", "twenty MUSD"
         cand.currency, scale, pos = coded.code, coded.scale, coded.end
     elif scale is None:
-        scale, pos = _read_scale(text, cand, pos)
+        scale, pos = _read_scale(text, cand, pos, value)
     grand = _GRAND.match(text, pos, min(len(text), pos + 24)) if scale is None else None
     if grand:
         scale, pos = 1000, grand.end()  # "10 grand": thousands of the local currency
