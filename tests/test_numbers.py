@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from extractors import context, numbers, phrases, units
+from extractors import context, masks, numbers, phrases, units
 from extractors.numbers import classify_word, parse_digits, parse_phrase, parse_special
 
 
-@pytest.mark.parametrize("module", [numbers, units, context, phrases])
+@pytest.mark.parametrize("module", [numbers, units, context, phrases, masks])
 def test_doctests_pass(module: object) -> None:
     result = doctest.testmod(module)  # type: ignore[arg-type]
     assert result.attempted > 0 and result.failed == 0
