@@ -136,7 +136,7 @@ def _drop_restated(text: str, found: list[Candidate]) -> list[Candidate]:
 
 
 def _ordinal(text: str, match: re.Match[str]) -> Candidate | None:
-    if PERIOD_NAME_AFTER.match(text, match.end(), min(len(text), match.end() + 14)):
+    if PERIOD_NAME_AFTER.match(text, match.end(), min(len(text), match.end() + 24)):
         return None
     value = numbers.ordinal_value(match.group(0))
     if value is None:
@@ -330,8 +330,8 @@ def _attach_suffix(text: str, cand: Candidate, value: Decimal) -> None:
     ):
         cand.kind = "skip"  # "Five-Year Plan": part of a name, not a figure
         return
-    if unit and unit.unit in _DURATIONS and _PERIOD_DURATION.match(text, unit.end, unit.end + 24):
-        cand.kind = "skip"  # "in the 12 months to May": a period, not a figure
+    if unit and unit.unit in _DURATIONS and _is_period(text, cand, unit):
+        cand.kind = "skip"  # "in the 12 months to May", "over the past two years": a period
         return
     if unit:
         cand.unit, cand.kind, pos = unit.unit, unit.kind, unit.end
@@ -362,6 +362,25 @@ _FREQUENCY_AFTER = re.compile(
     r"|their|its|one|two|three)|[,.;:!?)]|$)",
     re.IGNORECASE,
 )
+
+
+_PERIOD_BEFORE = re.compile(
+    r"(?i)\b(?:first|past|last|next|previous|coming|same|latest|final|opening|remaining"
+    r"|following|preceding)[\s\u00a0]{1,2}$"
+)
+_FOR_THE = re.compile(r"(?i)\bfor[\s\u00a0]{1,2}the[\s\u00a0]{1,2}$")
+
+
+def _is_period(text: str, cand: Candidate, unit: UnitMatch) -> bool:
+    """Return True for a duration that names a period: "the 12 months to May", "over the past
+    two years", "the first seven months of the year", "for the nine months, net rose"."""
+    if _PERIOD_DURATION.match(text, unit.end, unit.end + 24):
+        return True
+    if _PERIOD_BEFORE.search(text, max(0, cand.start - 12), cand.start):
+        return True
+    return bool(_FOR_THE.search(text, max(0, cand.start - 10), cand.start)) and bool(
+        re.match(r"[\s\u00a0]{0,2},", text[unit.end : unit.end + 3])
+    )
 
 
 def _is_multiplier(text: str, mult: re.Match[str]) -> bool:

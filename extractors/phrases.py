@@ -219,7 +219,10 @@ _NAME_AFTER = re.compile(
     r"[\s\u00a0]{1,2}(?:Street|St|Avenue|Ave|Road|Rd|Amendment|Circuit|District|Republic|Division"
     r"|Army|Fleet|Ward|Precinct|World[\s\u00a0]War)\b"
 )
-PERIOD_NAME_AFTER = re.compile(r"(?i)[\s\u00a0-]{1,2}(?:quarter|half|century|millennium)\b")
+PERIOD_NAME_AFTER = re.compile(
+    r"(?i)[\s\u00a0-]{1,2}(?:quarter|half|century|millennium"
+    r"|(?:[a-z]{3,9}|[0-9]{1,3})[\s\u00a0-]{1,2}(?:days|weeks|months|quarters|years))\b"
+)  # "third quarter", "the first seven months of the year", "first 100 days"
 
 
 _TENS = frozenset(numbers.tables()["tens"])
@@ -253,7 +256,7 @@ def _bare_multiplier(text: str, match: re.Match[str]) -> bool:
 
 def _word_ordinal(text: str, match: re.Match[str]) -> Phrase | None:
     word = match.group(0)
-    after = text[match.end() : match.end() + 12]
+    after = text[match.end() : match.end() + 24]
     if PERIOD_NAME_AFTER.match(after):
         return None  # "third quarter", "third-quarter", "20th-century": a period name
     if _COMPOUND_AFTER.match(after):
