@@ -83,11 +83,19 @@ def _takes_currency(text: str, left: Candidate, right: Candidate, between: str) 
     return bool(re.match(r"[\s\u00a0]*(?:[.,;:!?)]|$)", text[right.end : right.end + 3]))
 
 
+def _same_style(left: Candidate, right: Candidate) -> bool:
+    """Return True when two numbers can share a unit: both in digits or both in words, or a
+    small number spelled out before a larger one in digits ("between five and 10 percent")."""
+    if left.words == right.words:
+        return True
+    return left.words and left.kind == "count" and 0 < left.value < right.value
+
+
 def distribute(text: str, found: list[Candidate]) -> list[Candidate]:
     """Share a scale, unit or currency across joined numbers ("£10 and 16 billion", "20-30%")."""
     for left, right in itertools.pairwise(found):
         between = text[left.end : right.start]
-        if len(between) > 7 or not _JOIN.fullmatch(between) or left.words != right.words:
+        if len(between) > 7 or not _JOIN.fullmatch(between) or not _same_style(left, right):
             continue
         if right.unit is None and left.currency and _takes_currency(text, left, right, between):
             right.unit, right.kind, right.currency = left.currency, "money", left.currency
