@@ -234,6 +234,10 @@ def extract(
     file: str = typer.Argument("-", help="A text or HTML file, or - for standard input."),
     published: str = typer.Option(None, "--published", help="Publication date YYYY-MM-DD (resolves 'last year')."),
     batch: Path = typer.Option(None, "--batch", help='JSONL input: lines {"id", "text", "published"}.'),
+    processes: int = typer.Option(
+        1, "--processes", "-p", min=0,
+        help="With --batch: worker processes, each with its own spaCy pipeline (0 = one per CPU core).",
+    ),
 ) -> None:
     """Print the figures of a document as JSON lines (no database, no Prefect).
 
@@ -244,13 +248,18 @@ def extract(
         newsfacts extract article.html
 
         newsfacts extract --batch articles.jsonl > figures.jsonl
+
+        newsfacts extract --batch articles.jsonl --processes 0 > figures.jsonl
     """
-    from extractors import extract_figures, extract_many
+    from extractors import extract_figures
 
     if batch is not None:
+        from extractors.parallel import default_processes, extract_parallel
+
         records = _read_batch(batch)
         items = [(r["text"], _parse_date(r.get("published"))) for r in records]
-        for record, figures in zip(records, extract_many(items), strict=True):
+        workers = processes or default_processes()
+        for record, figures in zip(records, extract_parallel(items, workers), strict=True):
             line = {"id": record.get("id"), "figures": [f.to_dict() for f in figures]}
             sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
         return

@@ -70,6 +70,10 @@ def test_extract_batch_keeps_input_order(tmp_path: Path) -> None:
     assert out[0]["figures"][0]["unit"] == "USD"
     assert out[1]["figures"] == []
     assert out[2]["figures"][0]["value"] == 96.77
+    # the same output from two worker processes
+    parallel = newsfacts("extract", "--batch", str(batch), "--processes", "2")
+    assert parallel.returncode == 0, parallel.stderr
+    assert parallel.stdout == result.stdout
 
 
 def test_extract_reads_an_html_page_and_its_date(fixtures_dir: Path) -> None:
