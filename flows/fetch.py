@@ -10,11 +10,12 @@ import email.utils
 import hashlib
 import logging
 import random
+import re
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from importlib import metadata
 from typing import Any, Self
@@ -99,6 +100,8 @@ class FetchResult:
     attempts: int
     fetched_at: datetime
     history: tuple[Attempt, ...] = ()
+    # robots.txt of the host, when this fetch was the first to need it (bodies dropped)
+    robots: tuple[FetchResult, ...] = ()
 
 
 @dataclass
@@ -130,11 +133,20 @@ class _Accept:
 class _Refused(Exception):
     """Raised inside one try to end it with a reason; never leaves this module."""
 
-    def __init__(self, reason: str, *, retryable: bool = False, status: int | None = None):
+    def __init__(self, reason: str, *, retryable: bool = False, status: int | None = None,
+                 size: int = 0):
         super().__init__(reason)
         self.reason = reason
         self.retryable = retryable
         self.status = status
+        self.size = size  # body bytes received before the try ended
+
+
+class _Received:
+    """Body bytes received so far in one request, kept when the request ends in a failure."""
+
+    def __init__(self) -> None:
+        self.size = 0
 
 
 # --------------------------------------------------------------------------- fetcher
@@ -151,6 +163,68 @@ def _mime(content_type: str | None) -> str | None:
     if not content_type:
         return None
     return content_type.split(";", 1)[0].strip().lower() or None
+
+
+_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):")
+# whitespace, controls and the characters WHATWG forbids in a host name (':', '/', '?', '#',
+# '@' and brackets never reach the host part of urlsplit's answer)
+_BAD_HOST_CHAR = re.compile(r"[\s\x00-\x1f\x7f\"<>\\^`{|}%]")
+_PORT = re.compile(r":([^:\]]*)$")
+
+
+def url_scheme(url: str) -> str:
+    """Return the lower-case scheme of a URL, '' when it has none; never raises.
+
+    >>> url_scheme(" HTTPS://[bad/x"), url_scheme("/news/a.html"), url_scheme("mailto:a@b")
+    ('https', '', 'mailto')
+    """
+    match = _SCHEME.match(url)
+    return match.group(1).lower() if match else ""
+
+
+def url_problem(url: str) -> str | None:
+    """Return why a URL cannot be requested as written, or None when its host and port are fine.
+
+    The reasons: a bad IPv6 address in brackets, a port out of range or not a number, no host,
+    a space (or another character not allowed) in the host. The scheme is not judged here.
+
+    >>> url_problem("https://news.example:8443/a") is None
+    True
+    >>> url_problem("http://[bad/x.html")
+    'invalid URL: bad IPv6 address in [brackets]'
+    >>> url_problem("https://x.example:99999/s.xml")
+    'invalid URL: port 99999 is out of range (1-65535)'
+    >>> url_problem("http://")
+    'invalid URL: the host is missing'
+    >>> url_problem("https://exa mple.com/feed")
+    "invalid URL: a space in the host 'exa mple.com'"
+    """
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname
+    except ValueError as err:  # urlsplit checks only bracketed hosts (and NFKC tricks)
+        text = str(err)
+        if "IPv6" in text or "IPv4" in text:
+            return "invalid URL: bad IPv6 address in [brackets]"
+        return f"invalid URL: {text}"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+        given = _PORT.search(parts.netloc.rpartition("@")[2])
+        value = given.group(1) if given else "?"
+        if value.isdigit():
+            return f"invalid URL: port {value} is out of range (1-65535)"
+        return f"invalid URL: port {value!r} is not a number"
+    if port == 0:
+        return "invalid URL: port 0 is out of range (1-65535)"
+    if not host:
+        return "invalid URL: the host is missing"
+    bad = _BAD_HOST_CHAR.search(host)
+    if bad:
+        what = "a space" if bad.group().isspace() else f"the character {bad.group()!r}"
+        return f"invalid URL: {what} in the host {host!r}"
+    return None
 
 
 def is_page_type(content_type: str | None) -> bool:
@@ -185,7 +259,8 @@ class Fetcher:
     Safe to share between threads. Use as a context manager, or call ``close()``.
     ``allow_private`` lets URLs resolve to loopback/private addresses; ``allow_hosts`` names hosts
     allowed to do so even when ``allow_private`` is False (an intranet mirror, a test server).
-    ``on_result`` is called with every FetchResult (from any thread) before ``fetch`` returns it.
+    ``on_result`` is called with every FetchResult (from any thread) before ``fetch`` returns it,
+    and with the result of every robots.txt request too.
     """
 
     def __init__(
@@ -211,6 +286,7 @@ class Fetcher:
         self._robots: dict[str, RobotFileParser | str | None] = {}
         self._robots_locks: dict[str, threading.Lock] = {}
         self._next_start: dict[str, float] = {}  # Crawl-delay: when a host may be asked again
+        self._local = threading.local()  # robots.txt results made during this thread's fetch
 
     def __enter__(self) -> Self:
         return self
@@ -243,10 +319,14 @@ class Fetcher:
         fetched_at = datetime.now(UTC)
         started = time.monotonic()
         accept = _Accept(gzip=allow_gzip)
-        outcome, history = self._with_retries(
-            url, lambda: self._try(url, etag=etag, last_modified=last_modified, accept=accept)
-        )
-        result = self._result(url, outcome, fetched_at, started, history)
+        self._local.robots = robots = []
+        try:
+            outcome, history = self._with_retries(
+                url, lambda: self._try(url, etag=etag, last_modified=last_modified, accept=accept)
+            )
+        finally:
+            self._local.robots = None
+        result = self._result(url, outcome, fetched_at, started, history, robots=tuple(robots))
         if self.on_result is not None:
             self.on_result(result)
         return result
@@ -296,7 +376,10 @@ class Fetcher:
                     response = self._request(current, etag, last_modified, deadline, accept)
                 if isinstance(response, _Outcome):
                     return response
-                target = urljoin(current, response)
+                try:
+                    target = urljoin(current, response)
+                except ValueError:  # a malformed Location: the next hop's check says why
+                    target = response
                 if self._loop_key(target) in seen:
                     raise _Refused("redirect loop", status=None)
                 seen.add(self._loop_key(target))
@@ -304,25 +387,28 @@ class Fetcher:
             raise _Refused(f"too many redirects: more than {self.config.max_redirects}")
         except _Refused as refused:
             return _Outcome(url=current, status=refused.status, error=refused.reason,
-                            retryable=refused.retryable)
+                            retryable=refused.retryable, size=refused.size)
 
     @staticmethod
     def _loop_key(url: str) -> str:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # malformed: _check_url refuses it with the reason
+            return url
         return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/",
                            parts.query, ""))
 
     def _check_url(self, url: str, *, robots: bool) -> None:
-        """Raise _Refused when the URL may not be fetched: scheme, private address, robots.txt."""
-        try:
-            parts = urlsplit(url)
-            host, port = parts.hostname, parts.port
-        except ValueError as err:
-            raise _Refused(f"invalid URL: {err}") from None
-        if parts.scheme.lower() not in ("http", "https"):
-            raise _Refused(f"refused: only http and https are fetched, not {parts.scheme or '?'}:")
-        if not host:
-            raise _Refused("invalid URL: no host")
+        """Raise _Refused when the URL may not be fetched: scheme, malformed host or port,
+        private address, robots.txt."""
+        scheme = url_scheme(url)
+        if scheme not in ("http", "https"):
+            raise _Refused(f"refused: only http and https are fetched, not {scheme or '?'}:")
+        problem = url_problem(url)
+        if problem:
+            raise _Refused(problem)
+        parts = urlsplit(url)
+        host, port = parts.hostname or "", parts.port
         if not self.allow_private and host.lower() not in self.allow_hosts:
             try:
                 private = private_address(host, port)
@@ -333,7 +419,8 @@ class Fetcher:
             if private:
                 raise _Refused(
                     f"refused: resolves to private address {private}"
-                    " (allow_private = true for this source allows it)"
+                    f" (allow_hosts = [\"{host.lower()}\"] or allow_private = true for this"
+                    " source allows it)"
                 )
         if robots and self.config.obey_robots:
             reason = self.robots_allows(url)
@@ -399,26 +486,33 @@ class Fetcher:
         if remaining <= 0:
             raise _Refused(f"timeout after {cfg.deadline:g} s (total deadline)", retryable=True)
         timeout = httpx.Timeout(min(cfg.timeout_s, remaining), pool=remaining)
+        received = _Received()  # a failed try still reports the body bytes that came
         try:
             with self._client.stream("GET", url, headers=headers, timeout=timeout,
                                      extensions=self._guard(url)) as response:
-                return self._read(url, response, deadline, accept)
+                return self._read(url, response, deadline, accept, received)
+        except _Refused as refused:
+            refused.size = received.size
+            raise
         except PeerRefused as refused:
             raise _Refused(refused.reason) from None
         except httpx.ConnectTimeout:
             raise _Refused(f"timeout after {cfg.timeout_s:g} s (connect)", retryable=True) from None
         except httpx.TimeoutException:
-            raise _Refused(f"timeout after {cfg.timeout_s:g} s (no data)", retryable=True) from None
+            raise _Refused(f"timeout after {cfg.timeout_s:g} s (no data)", retryable=True,
+                           size=received.size) from None
         except httpx.ConnectError as err:
             raise _Refused(f"connection failed: {_plain(err)}", retryable=True) from None
         except (httpx.InvalidURL, httpx.UnsupportedProtocol) as err:
             raise _Refused(f"invalid URL: {_plain(err)}") from None
         except httpx.DecodingError as err:
-            raise _Refused(f"cannot decode the response: {_plain(err)}") from None
+            raise _Refused(f"cannot decode the response: {_plain(err)}",
+                           size=received.size) from None
         except (httpx.TransportError, httpx.StreamError) as err:
-            raise _Refused(f"connection broken: {_plain(err)}", retryable=True) from None
+            raise _Refused(f"connection broken: {_plain(err)}", retryable=True,
+                           size=received.size) from None
         except httpx.HTTPError as err:  # anything else httpx reports is not worth retrying
-            raise _Refused(f"request failed: {_plain(err)}") from None
+            raise _Refused(f"request failed: {_plain(err)}", size=received.size) from None
 
     def _read(
         self,
@@ -426,6 +520,7 @@ class Fetcher:
         response: httpx.Response,
         deadline: float,
         accept: _Accept,
+        received: _Received,
     ) -> _Outcome | str:
         status = response.status_code
         if status in _REDIRECTS and response.headers.get("location"):
@@ -436,11 +531,13 @@ class Fetcher:
         }
         if status == 304:
             return _Outcome(url=url, status=status, not_modified=True, **validators)
+        cap = accept.max_bytes or self.config.max_bytes
         if not 200 <= status < 300:
             retryable = status == 429 or status >= 500
             retry_after = parse_retry_after(response.headers.get("retry-after"))
+            _drain(response, cap, deadline, received)
             return _Outcome(url=url, status=status, error=f"HTTP {status}", retryable=retryable,
-                            retry_after=retry_after if retryable else None)
+                            retry_after=retry_after if retryable else None, size=received.size)
         content_type = response.headers.get("content-type")
         mime = _mime(content_type)
         # a .gz URL is often sent as application/octet-stream: its magic bytes decide below
@@ -448,22 +545,21 @@ class Fetcher:
         page_types_only = accept.page_types_only
         if page_types_only and content_type and not is_page_type(content_type) and not gzip:
             raise _Refused(f"not HTML or XML: {mime}", status=status)
-        cap = accept.max_bytes or self.config.max_bytes
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
             raise _Refused(f"too large: over {cap} bytes (Content-Length {declared})",
                            status=status)
         chunks: list[bytes] = []
-        size = 0
         for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > cap:
+            received.size += len(chunk)
+            if received.size > cap:
                 raise _Refused(f"too large: over {cap} bytes", status=status)
             if time.monotonic() > deadline:
                 raise _Refused(f"timeout after {self.config.deadline:g} s (total deadline)",
                                retryable=True, status=status)
             chunks.append(chunk)
         body = b"".join(chunks)
+        size = received.size
         if gzip and body.startswith(GZIP_MAGIC):
             return _Outcome(url=url, status=status, body=body, content_type=content_type,
                             size=size, **validators)
@@ -511,10 +607,12 @@ class Fetcher:
     def _load_robots(self, origin: str) -> RobotFileParser | str | None:
         """Return the parsed robots.txt, None (no rules: all allowed), or a refusal reason."""
         url = f"{origin}/robots.txt"
+        fetched_at, started = datetime.now(UTC), time.monotonic()
         # retried like a page: one glitch must not shut a host out for the whole run
-        outcome, _ = self._with_retries(url, lambda: self._try(
+        outcome, history = self._with_retries(url, lambda: self._try(
             url, robots=False, accept=_Accept(page_types_only=False, max_bytes=_ROBOTS_MAX_BYTES)
         ))
+        self._note_robots(self._result(url, outcome, fetched_at, started, history))
         # RFC 9309: 4xx means no rules; a server error or no answer means stay away for now
         if outcome.status is not None and 400 <= outcome.status < 500:
             return None
@@ -526,9 +624,18 @@ class Fetcher:
         rules.parse(decode_body(outcome.body, outcome.content_type).splitlines())
         return rules
 
+    def _note_robots(self, result: FetchResult) -> None:
+        """Hand a robots.txt request to on_result and to the fetch that needed it: an attempt
+        like any other, so it gets its `fetches` rows."""
+        if self.on_result is not None:
+            self.on_result(result)
+        pending = getattr(self._local, "robots", None)
+        if pending is not None:
+            pending.append(replace(result, body=None, text=None))
+
     def _result(
         self, url: str, outcome: _Outcome, fetched_at: datetime, started: float,
-        history: tuple[Attempt, ...],
+        history: tuple[Attempt, ...], robots: tuple[FetchResult, ...] = (),
     ) -> FetchResult:
         body = outcome.body if outcome.error is None else None
         # a gzip body (accepted with allow_gzip only) has no text until it is unpacked
@@ -553,7 +660,19 @@ class Fetcher:
             attempts=len(history),
             fetched_at=fetched_at,
             history=history,
+            robots=robots,
         )
+
+
+def _drain(response: httpx.Response, cap: int, deadline: float, received: _Received) -> None:
+    """Read and drop an error page's body (up to the cap and the deadline), counting its bytes."""
+    try:
+        for chunk in response.iter_bytes():
+            received.size += len(chunk)
+            if received.size > cap or time.monotonic() > deadline:
+                break
+    except httpx.HTTPError:
+        pass  # the status says what went wrong; a broken error page adds nothing to it
 
 
 def _plain(err: Exception) -> str:
@@ -573,4 +692,6 @@ __all__ = [
     "is_page_type",
     "parse_retry_after",
     "private_address",
+    "url_problem",
+    "url_scheme",
 ]

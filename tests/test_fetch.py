@@ -19,16 +19,27 @@ from typing import Any
 
 import httpx
 import pytest
-from webserver import BOMB_SIZE, LAST_MODIFIED, NewsSite, article_html, gzip_bomb
+from webserver import (
+    BAD_IPV6_LINK,
+    BOMB_SIZE,
+    ERROR_PAGE_500,
+    LAST_MODIFIED,
+    ROBOTS,
+    NewsSite,
+    article_html,
+    gzip_bomb,
+)
 
 from flows.addresses import peer_refusal, uses_proxy
 from flows.charset import declared_charset, decode_body
 from flows.fetch import (
     FetchConfig,
     Fetcher,
+    FetchResult,
     is_page_type,
     parse_retry_after,
     private_address,
+    url_problem,
 )
 
 # small timeouts keep the whole file quick; backoff small, Retry-After honoured up to 2 s
@@ -116,6 +127,9 @@ FAULTS = [
                  id="redirect-to-private"),
     pytest.param("/members/members-only.html", "disallowed by robots.txt", None, 1,
                  id="robots-disallowed"),
+    pytest.param("/fault/to-bad-url", "invalid URL: bad IPv6 address in [brackets]", None, 1,
+                 id="redirect-to-malformed-url"),
+    pytest.param("/fault/429", "HTTP 429", 429, 2, id="429-retried"),
 ]
 
 
@@ -131,6 +145,44 @@ def test_each_fault_ends_as_a_result_with_its_reason(
     assert (result.status, result.attempts) == (status, attempts)
     assert result.body is None and result.text is None and result.content_hash is None
     assert len(result.history) == attempts
+
+
+MALFORMED = [
+    pytest.param(BAD_IPV6_LINK, "invalid URL: bad IPv6 address in [brackets]", id="bad-ipv6"),
+    pytest.param("http://[bad]/x", "invalid URL: bad IPv6 address in [brackets]",
+                 id="not-an-address-in-brackets"),
+    pytest.param("https://x.example:99999/s.xml",
+                 "invalid URL: port 99999 is out of range (1-65535)", id="port-out-of-range"),
+    pytest.param("http://x.example:abc/", "invalid URL: port 'abc' is not a number",
+                 id="port-not-a-number"),
+    pytest.param("https://exa mple.com/feed", "invalid URL: a space in the host 'exa mple.com'",
+                 id="space-in-host"),
+    pytest.param("http://", "invalid URL: the host is missing", id="no-host"),
+    pytest.param("http://user@/x", "invalid URL: the host is missing", id="only-user"),
+]
+
+
+@pytest.mark.parametrize(("url", "reason"), MALFORMED)
+def test_a_malformed_url_is_a_result_with_its_reason_not_an_exception(
+    fetcher: Fetcher, url: str, reason: str
+) -> None:
+    assert url_problem(url) == reason
+    result = fetcher.fetch(url)
+    assert (result.ok, result.error, result.status, result.attempts) == (False, reason, None, 1)
+    assert result.url == url and result.bytes == 0
+
+
+def test_bytes_received_are_counted_on_failures_too(site: NewsSite, fetcher: Fetcher) -> None:
+    server_error = fetcher.fetch(site.url("/fault/500"))  # retried once: two bodies received
+    assert server_error.error == "HTTP 500" and server_error.bytes == len(ERROR_PAGE_500)
+    assert [a.bytes for a in server_error.history] == [len(ERROR_PAGE_500)] * 2
+    assert fetcher.fetch(site.url("/fault/404")).bytes == len(b"<h1>Not found</h1>")
+    endless = fetcher.fetch(site.url("/fault/endless"))
+    assert endless.error == f"too large: over {FAST.max_bytes} bytes"
+    assert endless.bytes > FAST.max_bytes  # the chunk that went over the cap counts too
+    assert endless.body is None
+    declared = fetcher.fetch(site.url("/fault/big-declared"))  # refused before any body
+    assert declared.error is not None and declared.bytes == 0
 
 
 def test_slow_drip_hits_the_total_deadline(site: NewsSite) -> None:
@@ -164,6 +216,43 @@ def test_retry_after_is_honoured(site: NewsSite, fetcher: Fetcher) -> None:
     assert result.ok and result.attempts == 2 and site.hits[path] == 2
     first, second = site.times[path]
     assert second - first >= 0.9  # the server asked for 1 s (Retry-After: 1)
+
+
+def test_429_with_retry_after_is_retried_after_the_wait(site: NewsSite, fetcher: Fetcher) -> None:
+    path = f"/fault/429-once/{uuid.uuid4().hex}"
+    result = fetcher.fetch(site.url(path))
+    assert result.ok and result.attempts == 2 and site.hits[path] == 2
+    assert [(a.status, a.error) for a in result.history] == [(429, "HTTP 429"), (200, None)]
+    first, second = site.times[path]
+    assert second - first >= 0.9  # the server asked for 1 s (Retry-After: 1)
+
+
+def test_429_that_persists_ends_as_a_failure_after_the_retries(site: NewsSite) -> None:
+    config = FetchConfig(timeout_s=0.5, retries=2, backoff_s=0.01, retry_after_cap_s=2.0)
+    before = len(site.times["/fault/429"])
+    with Fetcher(config, allow_private=True) as fetcher:
+        result = fetcher.fetch(site.url("/fault/429"))
+    assert (result.ok, result.error, result.status, result.attempts) == (False, "HTTP 429", 429, 3)
+    assert [(a.status, a.error) for a in result.history] == [(429, "HTTP 429")] * 3
+    assert all(a.bytes == len(b"<h1>Slow down</h1>") for a in result.history)
+    times = site.times["/fault/429"][before:]
+    assert len(times) == 3
+    assert all(later - earlier >= 0.9 for earlier, later in pairwise(times))
+
+
+def test_429_without_retry_after_backs_off_and_a_long_one_is_capped(site: NewsSite) -> None:
+    config = FetchConfig(timeout_s=0.5, retries=1, backoff_s=0.05, retry_after_cap_s=0.3)
+    before_bare, before_long = len(site.times["/fault/429-bare"]), len(site.times["/fault/429"])
+    with Fetcher(config, allow_private=True) as fetcher:
+        bare = fetcher.fetch(site.url("/fault/429-bare"))
+        capped = fetcher.fetch(site.url("/fault/429"))  # asks for 1 s; the cap is 0.3 s
+    assert (bare.error, bare.attempts, capped.error, capped.attempts) == (
+        "HTTP 429", 2, "HTTP 429", 2,
+    )
+    first, second = site.times["/fault/429-bare"][before_bare:]
+    assert 0.03 <= second - first < 0.5  # backoff_s = 0.05 with jitter, no Retry-After
+    first, second = site.times["/fault/429"][before_long:]
+    assert 0.25 <= second - first < 0.9
 
 
 def test_503_with_retry_after_gives_up_after_the_retries(site: NewsSite, fetcher: Fetcher) -> None:
@@ -277,6 +366,28 @@ def test_robots_txt_is_read_once_per_host(fetcher: Fetcher) -> None:
             "disallowed by robots.txt"
         )
         assert fresh.hits["/robots.txt"] == 1
+
+
+def test_the_robots_txt_request_comes_back_with_the_fetch_that_needed_it() -> None:
+    seen: list[FetchResult] = []
+    with NewsSite() as fresh, Fetcher(FAST, allow_private=True, on_result=seen.append) as fetcher:
+        first = fetcher.fetch(fresh.url("/news/budget-2024.html"))
+        second = fetcher.fetch(fresh.url("/news/jobs-report.html"))
+    [robots] = first.robots
+    assert robots.url == fresh.url("/robots.txt") and robots.ok
+    assert (robots.status, robots.bytes, robots.attempts) == (200, len(ROBOTS), 1)
+    assert robots.content_hash == hashlib.sha256(ROBOTS.encode()).hexdigest()
+    assert robots.body is None and robots.text is None  # only what a fetches row needs
+    assert second.robots == ()  # read once per host
+    assert [r.url for r in seen] == [robots.url, first.url, second.url]  # on_result sees it too
+
+
+def test_an_unreachable_robots_txt_is_a_result_with_every_try(fetcher: Fetcher) -> None:
+    with NewsSite(robots=503) as broken:
+        result = fetcher.fetch(broken.url("/news/jobs-report.html"))
+    [robots] = result.robots
+    assert (robots.ok, robots.error, robots.status, robots.attempts) == (False, "HTTP 503", 503, 2)
+    assert robots.bytes == len(b"no robots here")
 
 
 def test_robots_can_be_turned_off(site: NewsSite) -> None:

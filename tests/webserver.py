@@ -6,13 +6,16 @@ retry waited for Retry-After, no more than N requests in flight).
 
 Pages: ``/news/<slug>.html`` (ETag and Last-Modified; conditional requests get 304).
 Discovery: ``/feed.rss``, ``/feed.atom``, ``/sitemap.xml`` (index) -> ``/sitemap-news.xml`` and
-``/sitemap-pages.xml``; ``/robots.txt`` disallows ``/members/``.
+``/sitemap-pages.xml``; ``/robots.txt`` disallows ``/members/``. The RSS feed also links a
+private address and a malformed URL (``BAD_IPV6_LINK``); the index lists a missing child and a
+malformed one (``BAD_CHILD_SITEMAP``); the pages sitemap a port out of range (``bad_port_link``).
 Faults under ``/fault/``: ``500``, ``503`` (Retry-After: 1), ``once/<key>`` (503 with
-Retry-After: 1, then the page), ``500-once/<key>``, ``hang``, ``endless``, ``drip``, ``loop-a``
-<-> ``loop-b``, ``chain/<n>`` (n redirects), ``404``, ``image.png``, ``big-declared``,
-``cp1252-as-utf8``, ``cp1252-undeclared``, ``to-private`` (302 to 10.0.0.1),
-``to-localhost`` (302 to this site by the name ``localhost``), ``slow/<n>`` (0.3 s, counts
-requests in flight).
+Retry-After: 1, then the page), ``500-once/<key>``, ``429`` (Retry-After: 1), ``429-bare``
+(no Retry-After), ``429-once/<key>`` (429 with Retry-After: 1, then the page), ``hang``,
+``endless``, ``drip``, ``loop-a`` <-> ``loop-b``, ``chain/<n>`` (n redirects), ``404``,
+``image.png``, ``big-declared``, ``cp1252-as-utf8``, ``cp1252-undeclared``, ``to-private``
+(302 to 10.0.0.1), ``to-localhost`` (302 to this site by the name ``localhost``),
+``to-bad-url`` (302 to a malformed URL), ``slow/<n>`` (0.3 s, counts requests in flight).
 Gzip: ``/sitemap-gz.xml.gz`` (application/gzip, an index) -> ``/sitemap-news.xml.gz``
 (application/x-gzip), ``/sitemap-pages.xml.gz`` (application/octet-stream: only the URL and the
 magic bytes say gzip) and ``/sitemap-bomb.xml.gz`` (48 KB that unpack to 50 MB);
@@ -42,6 +45,9 @@ ARTICLES = {
     "members-only": ("Members", "Subscribers see 42 exclusive figures."),
 }
 LAST_MODIFIED = formatdate(1_720_000_000, usegmt=True)
+BAD_IPV6_LINK = "http://[bad/x.html"  # urlsplit raises "Invalid IPv6 URL" on it
+BAD_CHILD_SITEMAP = "http://[::1/sitemap-more.xml"
+ERROR_PAGE_500 = b"<h1>Internal error</h1>"
 
 ROBOTS = """\
 # newsfacts test site
@@ -289,7 +295,15 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/fault/gzip-bomb-encoded":
             return self.send(200, gzip_bomb(b"<html><body>"), Content_Encoding="gzip")
         if path == "/fault/500":
-            return self.send(500, b"<h1>Internal error</h1>")
+            return self.send(500, ERROR_PAGE_500)
+        if path == "/fault/429":
+            return self.send(429, b"<h1>Slow down</h1>", Retry_After="1")
+        if path == "/fault/429-bare":
+            return self.send(429, b"<h1>Slow down</h1>")
+        if path.startswith("/fault/429-once/"):
+            if site.hits[path] == 1:
+                return self.send(429, b"<h1>Slow down</h1>", Retry_After="1")
+            return self.send(200, article_html("jobs-report"))
         if path == "/fault/503":
             return self.send(503, b"<h1>Busy</h1>", Retry_After="1")
         if path.startswith(("/fault/once/", "/fault/500-once/")):
@@ -328,6 +342,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self.send(200, CP1252_PAGE, "text/html")
         if path == "/fault/to-private":
             return self.redirect("http://10.0.0.1/secret.html")
+        if path == "/fault/to-bad-url":
+            return self.redirect(BAD_IPV6_LINK)
         if path == "/fault/to-localhost":
             return self.redirect(f"http://localhost:{site.port}/news/jobs-report.html")
         if path.startswith("/fault/slow/"):
