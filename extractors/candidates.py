@@ -340,7 +340,7 @@ def _attach_suffix(text: str, cand: Candidate, value: Decimal) -> None:
             scale, pos = numbers.scale_of(after_code.group("word")), after_code.end()
     else:
         mult = _MULTIPLIER_SUFFIX.match(text, pos, min(len(text), pos + 8))
-        if mult and cand.currency is None and _is_multiplier(text, mult):
+        if mult and cand.currency is None and _is_multiplier(text, mult, cand):
             cand.unit, cand.kind, pos = "times", "ratio", mult.end()
     if cand.currency and not cand.unit:
         cand.unit = cand.currency
@@ -383,12 +383,23 @@ def _is_period(text: str, cand: Candidate, unit: UnitMatch) -> bool:
     )
 
 
-def _is_multiplier(text: str, mult: re.Match[str]) -> bool:
+# "three times that of 2019", "four times those in Europe": a multiple of an earlier level
+_MULTIPLE_OF = re.compile(
+    r"[\s\u00a0]{1,2}(?:that|those)[\s\u00a0]{1,2}(?:of|in|for|at|on|seen|recorded|reported)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_multiplier(text: str, mult: re.Match[str], cand: Candidate) -> bool:
     """Return True for "three times the level", "1.6 times disposable income", "3x":
-    not "four times this month" (a count of events)."""
+    not "four times this month" (a count of events). A fractional factor ("rose 1.6 times")
+    and a multiple of a level ("three times that of 2019") are multipliers wherever they stand."""
     if "times" not in mult.group(0).lower():
         return True  # "3x", "threefold"
-    return not _FREQUENCY_AFTER.match(text, mult.end(), min(len(text), mult.end() + 20))
+    end = min(len(text), mult.end() + 20)
+    if not cand.integer or _MULTIPLE_OF.match(text, mult.end(), end):
+        return True
+    return not _FREQUENCY_AFTER.match(text, mult.end(), end)
 
 
 def _is_million_m(text: str, cand: Candidate, after: int) -> bool:

@@ -420,7 +420,10 @@ _NOUN_AFTER = re.compile(r"[\s\u00a0]{1,2}[a-z]{2,20}s\b")
 _LIST_GAP = re.compile(
     r"[\s\u00a0]{1,2}[a-z]{2,20}(?:[\s\u00a0][a-z]{2,20})?(?:,|,? and)[\s\u00a0]{1,2}"
 )
+_EVENTS = re.compile(r"[\s\u00a0]{1,2}times\b", re.IGNORECASE)
+# "up 3.96 million or 1.6 percent", "fell 300 points, or 0.8%", "rose by 50,000 people, or 1.2%"
 _CHAIN = re.compile(
+    r"(?:[\s\u00a0]{1,2}[a-z]{2,20}(?:[\s\u00a0][a-z]{2,20})?(?=,))?"
     r"[\s\u00a0]{0,3},?[\s\u00a0]{0,3}(?:or|and)[\s\u00a0]{1,3}(?:by[\s\u00a0]{1,3})?"
 )
 
@@ -453,8 +456,8 @@ class _SentenceReader:
     def _direction(
         self, cand: Candidate, out: list[Figure], directions: list[str | None]
     ) -> str | None:
-        if cand.kind == "ordinal" or (cand.unit == "times" and cand.words):
-            return None
+        if cand.kind == "ordinal" or cand.unit == "times" or _EVENTS.match(self.text, cand.end):
+            return None  # a multiplier, or a count of events ("rose three times this year")
         qualifier = context.qualifier_before(self.text, cand.start)
         start = qualifier[1] if qualifier else cand.start
         direction = context.change_direction(self.text, start, cand.end)

@@ -27,6 +27,7 @@ _MASKS = re.compile(
     rf"""(?=[0-9+('])(?:
     \b[0-9]{{4}}[-/.][0-9]{{1,2}}[-/.][0-9]{{1,2}}\b                       # 2025-07-14
     |\b[0-9]{{1,2}}(?:[/.]|[ ]/[ ])[0-9]{{1,2}}(?:[/.]|[ ]/[ ])[0-9]{{2,4}}\b    # 14/07/2025
+    |\b[0-9]{{1,2}}:[0-9]\b(?![:.,][0-9])                                # 3:1, won 2:1 (ratio, score)
     |\b[0-9]{{1,2}}:[0-9]{{2}}(?::[0-9]{{2}})?(?:[\s\u00a0]?(?i:[ap]\.?m\b\.?))?  # 19:33, 7:30 pm
     |\b[0-9]{{1,2}}(?:\.[0-9]{{2}})?[\s\u00a0]?(?i:a\.m\.|p\.m\.|am\b|pm\b)   # 2 pm
     |\b[0-9]{{1,2}}[\s\u00a0]?o'clock
@@ -65,6 +66,17 @@ _YEAR_CONTEXT = re.compile(
 )
 
 
+# a number after a word that dials it: "call 555-1234", "Dial 911 or 999", "hotline: 12345";
+# a plain run of digits only when no counted noun or scale follows ("call 100 workers back")
+_DIALLED = re.compile(
+    r"(?i:\b(?:call|dial|phone|tel|telephone|hotline|helpline|fax|mobile|whatsapp)\b)[.:]?"
+    r"[\s\u00a0]{1,3}(?:(?i:on|at|number|no\.?)[\s\u00a0]{1,2})?"
+    r"(?P<number>\+?\(?[0-9]{3,5}\)?(?:[-.\s\u00a0][0-9]{2,5}){1,4}(?![0-9]|[.,][0-9])"
+    r"|[0-9]{3,5}(?:[\s\u00a0]{1,2}or[\s\u00a0]{1,2}[0-9]{3,5})?"
+    r"(?=[\s\u00a0]{0,2}(?:[,.;:!?)]|$|(?i:or|and|for|to|if|in|now|today|free)\b)))"
+)
+
+
 def mask_spans(text: str) -> list[tuple[int, int]]:
     """Return the sorted spans that hold no figure: dates, times, phone numbers, URLs, e-mails.
 
@@ -73,9 +85,23 @@ def mask_spans(text: str) -> list[tuple[int, int]]:
     ['2025-07-14', '19:33', 'www.x.com']
     """
     spans = [(m.start(), m.end()) for m in _MASKS.finditer(text)]
+    dialled = [m.span("number") for m in _DIALLED.finditer(text)]
+    if dialled:
+        spans = _merge(spans + dialled)
     if "@" in text or "://" in text or "www." in text:
-        spans = sorted(spans + [(m.start(), m.end()) for m in _WEB.finditer(text)])
+        spans = _merge(spans + [(m.start(), m.end()) for m in _WEB.finditer(text)])
     return spans
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Return sorted, non-overlapping spans covering the same positions."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out
 
 
 def inside(spans: list[tuple[int, int]], pos: int) -> bool:
