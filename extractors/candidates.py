@@ -349,10 +349,10 @@ def _attach_suffix(text: str, cand: Candidate, value: Decimal) -> None:
     cand.scale, cand.end = scale, pos
     sign = -1 if cand.start < cand.num_start and text[cand.start] in "-−" else 1
     cand.value = sign * numbers.scaled(value, scale)
-    if cand.unit and cand.unit.endswith(("_cent", "_pence", "_sat", "_dime")):
+    if cand.unit and cand.unit.endswith(("_cent", "_pence", "_sat", "_dime", "_nickel")):
         code, _, part = cand.unit.partition("_")
         cand.unit, cand.subunit = code, True
-        divisor = {"sat": 10**8, "dime": 10}.get(part, 100)
+        divisor = {"sat": 10**8, "dime": 10, "nickel": 20}.get(part, 100)
         cand.value = float(Decimal(repr(cand.value)) / divisor)
 
 
