@@ -115,9 +115,17 @@ def group_of(case: dict[str, Any]) -> str:
     return str(case.get("suite") or case.get("model") or case.get("dimension") or "all")
 
 
-# Money in a subunit: peers write "50 cents" as 50 Cent; our contract writes ISO 4217 amounts in
-# the major unit (0.5 USD). The gold value is scaled to the major unit before scoring.
-SUBUNITS: dict[str, float] = {"cent": 0.01, "pence": 0.01, "penny": 0.01, "satoshi": 1e-8}
+# Money in a subunit: peers write "50 cents" as 50 Cent and "3 dimes" as 3 dime; our contract
+# writes ISO 4217 amounts in the major unit (0.5 USD, 0.3 USD). The gold value is scaled to the
+# major unit before scoring. (Duckling already writes its coins in dollars: "ten dimes" = 1.0.)
+SUBUNITS: dict[str, float] = {
+    "cent": 0.01,
+    "pence": 0.01,
+    "penny": 0.01,
+    "dime": 0.1,
+    "nickel": 0.05,
+    "satoshi": 1e-8,
+}
 
 
 def _normalise_item(item: dict[str, Any], suite: str) -> dict[str, Any]:

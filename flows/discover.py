@@ -6,6 +6,10 @@ indexes too) with lxml, then canonicalises and de-duplicates the links (``canoni
 ``Fetcher``; a feed or sitemap saved to disk is read from the file. A gzipped one
 (``sitemap.xml.gz``) is unpacked with a cap on its decompressed size too (``gunzip``), so a gzip
 bomb is refused with a reason instead of filling the memory.
+
+A malformed link (``http://[bad/x.html``, a port out of range) never stops discovery: it is kept
+as written, and the fetcher refuses it with the reason, as it refuses a link to a private
+address; a feed or sitemap saved to disk may name local files, one on the web only web pages.
 """
 
 from __future__ import annotations
@@ -17,20 +21,30 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from extractors.records import Failure
-from flows.fetch import GZIP_MAGIC, FetchConfig, Fetcher
+from flows.fetch import GZIP_MAGIC, FetchConfig, Fetcher, url_problem, url_scheme
 
 if TYPE_CHECKING:  # sources.py imports this module: only the type is needed here
     from flows.sources import SourceSpec
 
 
+def is_web_url(value: str) -> bool:
+    """Return True when the URL's scheme is http or https, however malformed the rest is.
+
+    >>> is_web_url("http://[bad/x.html"), is_web_url("mailto:a@b.example"), is_web_url("/x")
+    (True, False, False)
+    """
+    return url_scheme(value) in ("http", "https")
+
+
 def is_http_url(value: str) -> bool:
-    """Return True for an absolute http(s) URL with a host.
+    """Return True for an absolute http(s) URL with a valid host and port; never raises.
 
     >>> is_http_url("https://a.example/x"), is_http_url("ftp://a.example/x"), is_http_url("/x")
     (True, False, False)
+    >>> is_http_url("http://[bad/x.html"), is_http_url("https://a.example:99999/")
+    (False, False)
     """
-    parts = urlsplit(value.strip())
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+    return is_web_url(value) and url_problem(value) is None
 
 
 # --------------------------------------------------------------------------- URLs
@@ -42,9 +56,15 @@ def canonical_url(url: str) -> str:
     """Return the URL with lower-case scheme and host, no default port, fragment or utm_* params,
     and its query sorted, so two spellings of one page are fetched once.
 
+    A malformed URL is returned as written (stripped): the fetcher refuses it with the reason.
+
     >>> canonical_url("HTTPS://News.Example.com:443/a?b=2&utm_source=x&a=1#top")
     'https://news.example.com/a?a=1&b=2'
+    >>> canonical_url(" http://[bad/x.html ")
+    'http://[bad/x.html'
     """
+    if url_problem(url) is not None:
+        return url.strip()
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
@@ -63,12 +83,24 @@ def canonical_url(url: str) -> str:
 
 
 def dedupe_urls(urls: list[str]) -> list[str]:
-    """Return the http(s) URLs canonicalised, first occurrence kept, in their original order."""
+    """Return the http(s) URLs canonicalised, first occurrence kept, in their original order.
+
+    Other schemes (mailto:, javascript:) are dropped; a malformed http(s) URL is kept as
+    written, so that fetching it records the failure and its reason.
+    """
     seen: dict[str, None] = {}
     for url in urls:
-        if is_http_url(url):
+        if is_web_url(url):
             seen.setdefault(canonical_url(url), None)
     return list(seen)
+
+
+def _join(base: str, link: str) -> str:
+    """Return ``link`` resolved against a web ``base``; a malformed link as it is."""
+    try:
+        return urljoin(base, link)
+    except ValueError:
+        return link
 
 
 # --------------------------------------------------------------------------- discovery
@@ -104,6 +136,13 @@ def discover_urls(
     while queue and len(done) < MAX_SITEMAPS:
         location = queue.pop(0)
         done.add(location)
+        if location != spec.location and is_web_url(spec.location) and not is_web_url(location):
+            # a sitemap index on the web names sitemaps on the web, never files on this machine
+            if problems is not None:
+                problems.append(Failure(
+                    spec.name, f"sitemap {location}: not an http(s) URL: a sitemap index on the"
+                    " web can only list sitemaps on the web", url=location, stage="discover"))
+            continue
         body = _read_location(spec, location, client, max_bytes)
         if isinstance(body, Failure):
             if location == spec.location:
@@ -130,7 +169,7 @@ def _read_location(
     spec: SourceSpec, location: str, client: Fetcher, max_bytes: int
 ) -> bytes | Failure:
     """Return the bytes of a feed or sitemap, from the web or a local file, gunzipped if need be."""
-    if not is_http_url(location):
+    if not is_web_url(location):
         try:
             body = Path(location).read_bytes()
         except OSError as err:
@@ -147,7 +186,7 @@ def _read_location(
     unpacked, problem = gunzip(body, max_bytes)
     if unpacked is None:
         return Failure(spec.name, f"{spec.kind} {location}: {problem}",
-                       url=location if is_http_url(location) else None, stage="discover")
+                       url=location if is_web_url(location) else None, stage="discover")
     return unpacked
 
 
@@ -198,7 +237,7 @@ def _feed_urls(spec: SourceSpec, client: Fetcher, max_bytes: int) -> list[str] |
             (ln.get("href") for ln in entry.get("links", []) if ln.get("href")), None
         )
         if link:
-            links.append(urljoin(location, link.strip()) if is_http_url(location) else link)
+            links.append(_join(location, link.strip()) if is_web_url(location) else link)
     return dedupe_urls(links)
 
 
@@ -224,10 +263,11 @@ def _parse_sitemap(body: bytes, location: str) -> tuple[list[str], list[str]] | 
         # image and video extensions also use <loc>; only the sitemap's own count
         and etree.QName(loc.getparent()).localname in ("url", "sitemap")
     ]
-    locs = [urljoin(location, u) if is_http_url(location) else u for u in locs if u]
+    locs = [_join(location, u) if is_web_url(location) else u for u in locs if u]
     return ([], locs) if tag == "sitemapindex" else (locs, [])
 
 
 __all__ = [
     "MAX_SITEMAPS", "canonical_url", "dedupe_urls", "discover_urls", "gunzip", "is_http_url",
+    "is_web_url",
 ]

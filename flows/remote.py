@@ -8,6 +8,10 @@ Conditional GET: ``validators`` maps a canonical URL to the ``(etag, last_modifi
 content_hash)`` of its last good fetch (``warehouse.fetches.previous_validators``). The etag and
 last-modified date are sent back; a 304, or a 200 whose body has the same hash, gives no document
 (the page is *unchanged*) and only a row in ``fetches``.
+
+A source whose discovery fails in a way nobody foresaw (a bug, not a network problem: those are
+failures already) becomes a failure of that source; the other sources go on. robots.txt
+requests come back inside the results of the fetches that needed them and get rows too.
 """
 
 from __future__ import annotations
@@ -69,17 +73,23 @@ class RemoteBatch:
     def add_discovery(self, discovery: Discovery) -> None:
         """Add a source's discovery failures and fetches."""
         self.failures.extend(discovery.failures)
-        self.fetches.extend(discovery.fetches)
+        for result in discovery.fetches:
+            self._add_fetch(result)
 
     def add_page(self, page: PageFetch) -> None:
         """Add one page's outcome."""
-        self.fetches.append(page.fetch)
+        self._add_fetch(page.fetch)
         if page.document is not None:
             self.documents.append(page.document)
         if page.failure is not None:
             self.failures.append(page.failure)
         if page.unchanged:
             self.unchanged.append(page.url)
+
+    def _add_fetch(self, result: FetchResult) -> None:
+        """Add a fetch, after the robots.txt requests made on its way (each its own fetch)."""
+        self.fetches.extend(result.robots)
+        self.fetches.append(replace(result, robots=()))
 
     def items(self) -> list[RawDocument | Failure]:
         """Return documents then failures, the shape local sources have."""
@@ -155,10 +165,15 @@ def fetch_remote_source(
     requests in flight per host. Never raises for network problems.
     """
     own = fetcher is None
-    client = fetcher or Fetcher(fetch_config or FetchConfig(), allow_private=spec.allow_private)
+    client = fetcher or Fetcher(fetch_config or FetchConfig(), allow_private=spec.allow_private,
+                                allow_hosts=spec.allow_hosts)
     batch = RemoteBatch()
     try:
-        found = discover(spec, client)
+        try:
+            found = discover(spec, client)
+        except Exception as exc:  # a bug in discovery: this source fails, with the reason
+            logger.exception("%s: discovery failed", spec.name)
+            found = discovery_crashed(spec, exc)
         batch.add_discovery(found)
         known = validators or {}
         with ThreadPoolExecutor(max_workers=max(1, max_workers)) as pool:
@@ -171,21 +186,32 @@ def fetch_remote_source(
     return batch
 
 
+def discovery_crashed(spec: SourceSpec, exc: BaseException) -> Discovery:
+    """Return the Discovery of a source whose discovery raised: no links, one failure."""
+    where = spec.location if isinstance(spec.location, str) else None
+    reason = f"{spec.kind} {where or spec.name}: discovery failed: {type(exc).__name__}: {exc}"
+    return Discovery(spec.name, (), (Failure(spec.name, reason, url=where, stage="discover"),))
+
+
 # --------------------------------------------------------------------------- fetchers per run
 
-_FETCHERS: OrderedDict[tuple[str, FetchConfig, bool], Fetcher] = OrderedDict()
+_FetcherKey = tuple[str, FetchConfig, bool, tuple[str, ...]]
+_FETCHERS: OrderedDict[_FetcherKey, Fetcher] = OrderedDict()
 _FETCHERS_LOCK = threading.Lock()
 _MAX_FETCHERS = 8
 
 
-def shared_fetcher(run_key: str, config: FetchConfig, allow_private: bool) -> Fetcher:
+def shared_fetcher(
+    run_key: str, config: FetchConfig, allow_private: bool, allow_hosts: tuple[str, ...] = ()
+) -> Fetcher:
     """Return this process's Fetcher for a run: one connection pool, robots.txt cache and
     per-host limit shared by every task of the run that runs in this process."""
-    key = (run_key, config, allow_private)
+    key = (run_key, config, allow_private, tuple(sorted(allow_hosts)))
     with _FETCHERS_LOCK:
         fetcher = _FETCHERS.get(key)
         if fetcher is None:
-            fetcher = _FETCHERS[key] = Fetcher(config, allow_private=allow_private)
+            fetcher = _FETCHERS[key] = Fetcher(config, allow_private=allow_private,
+                                               allow_hosts=allow_hosts)
             while len(_FETCHERS) > _MAX_FETCHERS:  # a long-lived worker serves many runs
                 _, old = _FETCHERS.popitem(last=False)
                 old.close()
@@ -205,7 +231,9 @@ def close_fetchers(run_key: str) -> None:
 @task(name="discover-links", task_run_name="discover-links: {spec.name}", cache_policy=NO_CACHE)
 def discover_task(spec: SourceSpec, fetch_config: FetchConfig, run_key: str) -> Discovery:
     """Read a feed, sitemap or URL list and return its canonical page URLs."""
-    found = discover(spec, shared_fetcher(run_key, fetch_config, spec.allow_private))
+    found = discover(
+        spec, shared_fetcher(run_key, fetch_config, spec.allow_private, spec.allow_hosts)
+    )
     log = get_run_logger()
     log.info("%s: %d page link(s)", spec.name, len(found.urls))
     for failure in found.failures:
@@ -221,9 +249,11 @@ def fetch_page_task(
     fetch_config: FetchConfig,
     validator: Validator | None,
     run_key: str,
+    allow_hosts: tuple[str, ...] = (),
 ) -> PageFetch:
     """Fetch one page (conditionally when validators are known); never raises for the network."""
-    page = fetch_page(source, url, shared_fetcher(run_key, fetch_config, allow_private), validator)
+    fetcher = shared_fetcher(run_key, fetch_config, allow_private, allow_hosts)
+    page = fetch_page(source, url, fetcher, validator)
     log = get_run_logger()
     tries = f"{page.fetch.attempts} attempt{'s' if page.fetch.attempts != 1 else ''}"
     if page.failure is not None:
@@ -268,30 +298,42 @@ def fetch_remote_sources(
     """Inside a flow: discover each source's links, then fetch every page as its own task.
 
     A page listed by two sources is fetched once (for the first source that lists it). The
-    per-host limit is shared out between Dask worker processes. ``progress`` (optional) has
+    per-host limit is shared out between Dask worker processes. A task that raises (a bug) is a
+    failure of its source or page; the others go on. ``progress`` (optional) has
     ``start(label, total)`` and ``tick()``.
     """
     batch = RemoteBatch()
     if not specs:
         return batch
+    log = get_run_logger()
     fetch_config = per_process_config(fetch_config, task_processes())
     discoveries = [discover_task.submit(spec, fetch_config, run_key) for spec in specs]
-    pages: list[Any] = []
+    pages: list[tuple[str, str, Any]] = []
     seen: set[str] = set()
     for spec, future in zip(specs, discoveries, strict=True):
-        found: Discovery = future.result()
+        try:
+            found: Discovery = future.result()
+        except Exception as exc:  # a bug: this source fails, the others go on
+            log.exception("%s: discovery failed; the other sources go on", spec.name)
+            found = discovery_crashed(spec, exc)
         batch.add_discovery(found)
         for url in found.urls:
             if url in seen:
                 continue
             seen.add(url)
-            pages.append(fetch_page_task.submit(
-                spec.name, url, spec.allow_private, fetch_config, validators.get(url), run_key
-            ))
+            pages.append((spec.name, url, fetch_page_task.submit(
+                spec.name, url, spec.allow_private, fetch_config, validators.get(url), run_key,
+                spec.allow_hosts,
+            )))
     if progress is not None:
         progress.start("fetch", len(pages))
-    for future in pages:
-        batch.add_page(future.result())
+    for source, url, future in pages:
+        try:
+            batch.add_page(future.result())
+        except Exception as exc:  # a bug: this page fails, the others go on
+            log.exception("%s: fetch failed; the other pages go on", url)
+            reason = f"fetch failed: {type(exc).__name__}: {exc}"
+            batch.failures.append(Failure(source, reason, url=url, stage="fetch"))
         if progress is not None:
             progress.tick()
     close_fetchers(run_key)

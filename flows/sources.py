@@ -23,8 +23,8 @@ from urllib.parse import urlsplit
 
 from extractors.records import Failure
 from flows.charset import decode_body
-from flows.discover import canonical_url, dedupe_urls, discover_urls, is_http_url
-from flows.fetch import FetchConfig, FetchResult
+from flows.discover import canonical_url, dedupe_urls, discover_urls, is_http_url, is_web_url
+from flows.fetch import FetchConfig, FetchResult, url_problem
 
 logger = logging.getLogger(__name__)
 logger.addHandler(logging.NullHandler())
@@ -33,7 +33,7 @@ SourceKind = Literal["folder", "file", "jsonl", "urls", "feed", "sitemap"]
 KINDS: tuple[str, ...] = ("folder", "file", "jsonl", "urls", "feed", "sitemap")
 LOCAL_KINDS: tuple[str, ...] = ("folder", "file", "jsonl")
 PAGE_SUFFIXES: tuple[str, ...] = (".html", ".htm", ".txt")
-SOURCE_KEYS: tuple[str, ...] = ("name", "allow_private", *KINDS)
+SOURCE_KEYS: tuple[str, ...] = ("name", "allow_private", "allow_hosts", *KINDS)
 
 
 class SourcesError(ValueError):
@@ -49,6 +49,9 @@ class SourceSpec:
     location: str | tuple[str, ...]
     allow_private: bool = False
     line: int | None = None  # line of its [[sources]] header in the sources file, for messages
+    # hosts whose private addresses may be fetched all the same (an intranet mirror, a test
+    # server); lower case, IPv6 without brackets, as urlsplit gives the host
+    allow_hosts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,17 @@ class _Lines:
             if pattern.match(self.lines[i]):
                 return i + 1
         return table_line
+
+    def value(self, start: int | None, text: str) -> int | None:
+        """Return the first line from ``start`` on that holds ``text`` in quotes, else ``start``."""
+        if start is None:
+            return None
+        for i in range(start - 1, len(self.lines)):
+            if i >= start and _TABLE.match(self.lines[i]):
+                break
+            if f'"{text}"' in self.lines[i] or f"'{text}'" in self.lines[i]:
+                return i + 1
+        return start
 
 
 def _where(path: Path, line: int | None) -> str:
@@ -203,45 +217,75 @@ def _parse_source(
         return None
     kind = given[0]
     line = lines.key(header, kind)
-    location = _location(kind, table[kind], path, _where(path, line), name, problems)
-    if location is None or not ok:
+    location = _location(kind, table[kind], path, lines, line, name, problems)
+    allow_hosts = _allow_hosts(
+        table.get("allow_hosts", []), _where(path, lines.key(header, "allow_hosts")), name,
+        problems,
+    )
+    if location is None or not ok or allow_hosts is None:
         return None
     return SourceSpec(name=name, kind=kind, location=location,  # type: ignore[arg-type]
-                      allow_private=allow_private, line=header)
+                      allow_private=allow_private, line=header, allow_hosts=allow_hosts)
+
+
+def _allow_hosts(
+    value: Any, where: str, name: str, problems: list[str]
+) -> tuple[str, ...] | None:
+    """Return the hosts of an allow_hosts list, lower case, or None after noting what is wrong."""
+    example = 'allow_hosts = ["intranet.example", "127.0.0.1"]'
+    if not isinstance(value, list) or not all(isinstance(h, str) for h in value):
+        problems.append(
+            f"{where}: source '{name}': allow_hosts must be a list of host names, e.g. {example}"
+        )
+        return None
+    hosts: list[str] = []
+    for given in value:
+        host = given.strip().lower().removeprefix("[").removesuffix("]")
+        literal = f"[{host}]" if ":" in host else host
+        try:
+            parsed = urlsplit(f"http://{literal}/").hostname
+        except ValueError:
+            parsed = None
+        if not host or parsed != host or url_problem(f"http://{literal}/") is not None:
+            problems.append(
+                f"{where}: source '{name}': allow_hosts: {given!r} is not a host name: give"
+                f" the name or address alone, without scheme, port or path, e.g. {example}"
+            )
+            return None
+        hosts.append(host)
+    return tuple(hosts)
+
+
+def web_url_problem(url: str) -> str | None:
+    """Return what is wrong with a URL to fetch, in words for a sources file, or None.
+
+    >>> web_url_problem("https://[::1/feed")
+    'not a valid URL: bad IPv6 address in [brackets]'
+    >>> web_url_problem("ftp://a.example/b")
+    'not an http(s) URL (only http and https are fetched)'
+    """
+    if not is_web_url(url):
+        return "not an http(s) URL (only http and https are fetched)"
+    problem = url_problem(url)
+    return f"not a valid URL: {problem.removeprefix('invalid URL: ')}" if problem else None
 
 
 def _location(
-    kind: str, value: Any, path: Path, where: str, name: str, problems: list[str]
+    kind: str, value: Any, path: Path, lines: _Lines, line: int | None, name: str,
+    problems: list[str],
 ) -> str | tuple[str, ...] | None:
+    where = _where(path, line)
     if kind == "urls":
-        if isinstance(value, str):  # a text file with one URL a line
-            listed = (path.parent / value).resolve()
-            if not listed.is_file():
-                problems.append(f"{where}: source '{name}': URL list file not found: {listed}")
-                return None
-            value = [
-                ln.strip() for ln in listed.read_text(encoding="utf-8").splitlines()
-                if ln.strip() and not ln.strip().startswith("#")
-            ]
-        if not isinstance(value, list) or not value or not all(isinstance(u, str) for u in value):
-            problems.append(
-                f"{where}: source '{name}': urls must be a non-empty list of URLs,"
-                ' urls = ["https://..."], or the path of a text file with one URL a line'
-            )
-            return None
-        bad = [u for u in value if not is_http_url(u)]
-        if bad:
-            problems.append(
-                f"{where}: source '{name}': not an http(s) URL: {bad[0]!r}"
-                " (only http and https are fetched)"
-            )
-            return None
-        return tuple(value)
+        return _url_list(value, path, lines, line, name, problems)
     if not isinstance(value, str) or not value.strip():
         problems.append(f"{where}: source '{name}': {kind} must be a string")
         return None
     if kind in ("feed", "sitemap"):
-        if is_http_url(value):
+        if is_web_url(value):
+            problem = web_url_problem(value)
+            if problem:
+                problems.append(f"{where}: source '{name}': {kind} {value!r} is {problem}")
+                return None
             return value
         local = (path.parent / value).resolve()
         if local.is_file():  # a feed or sitemap saved to disk is fine too
@@ -258,6 +302,44 @@ def _location(
         problems.append(f"{where}: source '{name}': {kind} not found: {local}")
         return None
     return str(local)
+
+
+def _url_list(
+    value: Any, path: Path, lines: _Lines, line: int | None, name: str, problems: list[str]
+) -> tuple[str, ...] | None:
+    """Return the URLs of a urls key (a list, or a file of one URL a line); note every bad one
+    with its line (in the sources file, or in the list file)."""
+    where = _where(path, line)
+    if isinstance(value, str):  # a text file with one URL a line
+        listed = (path.parent / value).resolve()
+        if not listed.is_file():
+            problems.append(f"{where}: source '{name}': URL list file not found: {listed}")
+            return None
+        entries = [
+            (_where(listed, number), ln.strip())
+            for number, ln in enumerate(listed.read_text(encoding="utf-8").splitlines(), 1)
+            if ln.strip() and not ln.strip().startswith("#")
+        ]
+    elif isinstance(value, list) and all(isinstance(u, str) for u in value):
+        entries, at = [], line
+        for url in value:  # each URL's own line when the list spans several
+            at = lines.value(at, url)
+            entries.append((_where(path, at), url))
+    else:
+        entries = []
+    if not entries:
+        problems.append(
+            f"{where}: source '{name}': urls must be a non-empty list of URLs,"
+            ' urls = ["https://..."], or the path of a text file with one URL a line'
+        )
+        return None
+    bad = [(at, url, web_url_problem(url)) for at, url in entries]
+    for at, url, problem in bad:
+        if problem:
+            problems.append(f"{at}: source '{name}': {url!r} is {problem}")
+    if any(problem for _, _, problem in bad):
+        return None
+    return tuple(url for _, url in entries)
 
 
 def _read_config(path: Path) -> tuple[SourcesConfig | None, list[str]]:
@@ -325,7 +407,10 @@ def check_sources(path: str | Path) -> list[str]:
 def source_from_arg(arg: str, *, allow_private: bool = False) -> SourceSpec:
     """Return the source a --source argument names: folder, file, .jsonl or http(s) URL."""
     text = arg.strip()
-    if is_http_url(text):
+    if is_web_url(text):
+        problem = web_url_problem(text)
+        if problem:
+            raise SourcesError(f"{arg}: {problem}")
         lowered = urlsplit(text).path.lower()
         if "sitemap" in lowered and lowered.endswith((".xml", ".xml.gz")):
             kind: SourceKind = "sitemap"
@@ -333,7 +418,8 @@ def source_from_arg(arg: str, *, allow_private: bool = False) -> SourceSpec:
                                "atom.xml", "feed.xml")):
             kind = "feed"
         else:
-            return SourceSpec(name=text, kind="urls", location=(text,), allow_private=allow_private)
+            return SourceSpec(name=text, kind="urls", location=(text,),
+                              allow_private=allow_private)
         return SourceSpec(name=text, kind=kind, location=text, allow_private=allow_private)
     if "://" in text:
         raise SourcesError(f"{arg}: only http and https URLs can be fetched")
@@ -486,4 +572,5 @@ __all__ = [
     "raw_document",
     "read_local",
     "source_from_arg",
+    "web_url_problem",
 ]

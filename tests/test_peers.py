@@ -130,6 +130,10 @@ def test_money_in_a_subunit_is_scored_in_the_major_unit():
     }
     prepared = peers.prepare(case, "recognizers_text")
     assert [round(g.value, 6) for g in prepared.gold] == [0.5, 4.7]
+    # quantulum3 writes coins in their own unit: "3 dimes" is 3 dime, 0.3 USD for us
+    case["expected"] = [{"surface": "3 dimes", "value": 3, "unit": "dime"}]
+    case["text"] = "That one costs 3 dimes"
+    assert [round(g.value, 6) for g in peers.prepare(case, "quantulum3").gold] == [0.3]
     # other units are left as the peer wrote them
     case["expected"] = [{"surface": "50 cents", "value": 50, "unit": "Centimetre"}]
     assert [g.value for g in peers.prepare(case, "recognizers_text").gold] == [50.0]

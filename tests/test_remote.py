@@ -14,11 +14,18 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from webserver import ARTICLES, NewsSite
+from webserver import (
+    ARTICLES,
+    BAD_CHILD_SITEMAP,
+    BAD_IPV6_LINK,
+    ERROR_PAGE_500,
+    ROBOTS,
+    NewsSite,
+)
 
 from extractors.records import Failure
 from flows.fetch import FetchConfig, Fetcher
-from flows.remote import fetch_page, fetch_remote_source
+from flows.remote import fetch_page, fetch_remote_source, fetch_remote_sources
 from flows.sources import SourceSpec
 from warehouse.fetches import fetch_rows, previous_validators, record_fetches
 from warehouse.load import connect, finish_run, record_failures, start_run
@@ -38,7 +45,10 @@ FAULTS = {
     "/fault/404": "HTTP 404",
     "/fault/image.png": "not HTML or XML",
     "/members/members-only.html": "robots.txt",
+    "/fault/429": "HTTP 429",
+    "/fault/to-private": "refused: resolves to private address 10.0.0.1",
 }
+PRIVATE_LINK = "http://10.0.0.1/internal/report.html"  # in the feed: never requested
 
 
 @pytest.fixture(scope="module")
@@ -68,10 +78,23 @@ def test_fetch_remote_source_returns_documents_failures_and_every_fetch(site: Ne
     assert reasons == {urls[1]: "HTTP 404", urls[2]: "HTTP 500"}
     assert all(f.stage == "fetch" for f in batch.failures)
     fetched = {r.url: r for r in batch.fetches}
-    assert set(fetched) == set(urls)
+    assert set(fetched) == {*urls, site.url("/robots.txt")}  # robots.txt is an attempt too
+    assert [r.url for r in batch.fetches].count(site.url("/robots.txt")) == 1
+    assert fetched[site.url("/robots.txt")].status == 200
     assert fetched[urls[2]].attempts == 2  # a 500 is retried once (retries = 1), a 404 never
     assert fetched[urls[1]].attempts == 1
-    assert all(r.body is None for r in batch.fetches)  # the table needs no bodies
+    assert all(r.body is None and r.robots == () for r in batch.fetches)  # no bodies, flat
+
+
+def test_a_source_whose_discovery_crashes_is_a_failure_and_the_rest_goes_on(
+    site: NewsSite,
+) -> None:
+    # a feed given a tuple of URLs: discover_urls raises (a bug, as a config never makes it)
+    broken = SourceSpec(name="broken", kind="feed", location=(site.url("/feed.rss"),))
+    batch = fetch_remote_source(broken, FAST)
+    [failure] = batch.failures
+    assert failure.source == "broken" and failure.stage == "discover"
+    assert "discovery failed: ValueError: discover_urls needs" in failure.reason
 
 
 def test_a_page_with_validators_is_unchanged_on_304_and_on_the_same_hash(site: NewsSite) -> None:
@@ -128,6 +151,27 @@ def test_record_fetches_writes_one_row_per_attempt_and_validators_come_back(
     assert stored == [(busy, 503, "HTTP 503", 1), (busy, 503, "HTTP 503", 2), (good, 200, None, 1)]
 
 
+def test_a_429_is_retried_after_retry_after_and_ends_as_rows_with_reasons(
+    site: NewsSite, tmp_path: Path
+) -> None:
+    before = len(site.times["/fault/429"])
+    with Fetcher(FAST, allow_hosts={"127.0.0.1"}) as client:
+        result = client.fetch(site.url("/fault/429"))
+    first, second = site.times["/fault/429"][before:]
+    assert second - first >= 0.9  # Retry-After: 1 honoured (the cap is 2 s)
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        start_run(con, "r1", task_runner="test", extractor_version="t")
+        assert record_fetches(con, "r1", [result]) == 2
+        stored = con.execute(
+            "select status, error, bytes, attempts from fetches order by attempts"
+        ).fetchall()
+    finally:
+        con.close()
+    slow_down = len(b"<h1>Slow down</h1>")
+    assert stored == [(429, "HTTP 429", slow_down, 1), (429, "HTTP 429", slow_down, 2)]
+
+
 def test_a_page_that_failed_after_its_fetch_gets_no_validators(site: NewsSite, tmp_path: Path) -> None:
     url = site.url("/news/jobs-report.html")
     with Fetcher(FAST, allow_private=True) as client:
@@ -165,17 +209,17 @@ def write_sources(folder: Path, site: NewsSite) -> Path:
         [[sources]]
         name = "test-feed"
         feed = "{site.url('/feed.rss')}"
-        allow_private = true
+        allow_hosts = ["127.0.0.1"]  # the test site only: 10.0.0.1 stays refused
 
         [[sources]]
         name = "test-sitemap"
         sitemap = "{site.url('/sitemap.xml')}"
-        allow_private = true
+        allow_hosts = ["127.0.0.1"]
 
         [[sources]]
         name = "faults"
         urls = [{faults}]
-        allow_private = true
+        allow_hosts = ["127.0.0.1"]
 
         [[sources]]
         name = "guarded"
@@ -234,6 +278,84 @@ def test_every_fault_is_a_fetches_row_and_a_failure_with_its_reason(two_runs) ->
     assert set(failed) >= {site.url(p) for p in FAULTS} | {guarded}
     stored = rows(db, "select url, reason from failures where run_id = ?", [first.run_id])
     assert {u for u, _ in stored} >= {site.url(p) for p in FAULTS}
+
+
+@pytest.mark.slow
+def test_private_addresses_are_refused_before_anything_is_sent(two_runs) -> None:
+    site, db, first, _, _ = two_runs
+    refused = dict(rows(db, """
+        select url, string_agg(error, ' | ') from fetches where run_id = ? group by url""",
+        [first.run_id]))
+    # the feed's link and the redirect both end at 10.0.0.1: allow_hosts lets 127.0.0.1 only
+    for url in (PRIVATE_LINK, site.url("/fault/to-private")):
+        assert refused[url].startswith("refused: resolves to private address 10.0.0.1"), url
+    (status,) = rows(db, "select status from fetches where run_id = ? and url = ?",
+                     [first.run_id, PRIVATE_LINK])[0]
+    assert status is None  # no answer: no request went out
+    failed = dict(rows(db, "select url, reason from failures where run_id = ?", [first.run_id]))
+    assert failed[PRIVATE_LINK].startswith("refused: resolves to private address 10.0.0.1")
+
+
+@pytest.mark.slow
+def test_malformed_links_are_failures_and_the_run_goes_on(two_runs) -> None:
+    site, db, first, _, _ = two_runs
+    assert first.status == "partial"  # it ended on its own, with the good pages loaded
+    expected = {
+        BAD_IPV6_LINK: ("fetch", "invalid URL: bad IPv6 address in [brackets]"),
+        site.bad_port_link: ("fetch", "invalid URL: port 99999 is out of range (1-65535)"),
+        BAD_CHILD_SITEMAP: (
+            "discover", f"sitemap {BAD_CHILD_SITEMAP}: invalid URL: bad IPv6 address in [brackets]",
+        ),
+    }
+    failed = {u: (stage, reason) for u, stage, reason in rows(
+        db, "select url, stage, reason from failures where run_id = ?", [first.run_id])}
+    for url, row in expected.items():
+        assert failed.get(url) == row, url
+    # like every refused URL, each is a fetches row with its reason (no status, no bytes)
+    fetched = {u: (status, error, size) for u, status, error, size in rows(
+        db, "select url, status, error, bytes from fetches where run_id = ?", [first.run_id])}
+    assert fetched[BAD_IPV6_LINK] == (None, "invalid URL: bad IPv6 address in [brackets]", 0)
+    assert fetched[site.bad_port_link][1] == "invalid URL: port 99999 is out of range (1-65535)"
+    assert fetched[BAD_CHILD_SITEMAP][1] == "invalid URL: bad IPv6 address in [brackets]"
+
+
+@pytest.mark.slow
+def test_robots_txt_is_a_fetches_row_and_failures_keep_their_bytes(two_runs) -> None:
+    site, db, first, _, _ = two_runs
+    robots = rows(db, "select status, error, bytes, content_hash from fetches "
+                      "where run_id = ? and url = ?", [first.run_id, site.url("/robots.txt")])
+    [(status, error, size, digest)] = robots  # read once in the run, by the one fetcher
+    assert (status, error, size, len(digest)) == (200, None, len(ROBOTS), 64)
+    sizes = rows(db, "select url, bytes from fetches where run_id = ? and url in (?, ?, ?)"
+                     " order by url, attempts",
+                 [first.run_id, *(site.url(p) for p in ("/fault/500", "/fault/endless",
+                                                        "/fault/image.png"))])
+    by_url: dict[str, list[int]] = {}
+    for url, size in sizes:
+        by_url.setdefault(url, []).append(size)
+    assert by_url[site.url("/fault/500")] == [len(ERROR_PAGE_500)] * 2  # both tries' bodies
+    assert by_url[site.url("/fault/endless")][0] > 200_000  # up to the cap, then refused
+    assert by_url[site.url("/fault/image.png")] == [0]  # refused on its type before the body
+
+
+@pytest.mark.slow
+def test_a_crashed_discover_task_loses_no_other_source(prefect_harness) -> None:
+    from prefect import flow
+
+    with NewsSite() as own:  # its own site: the two runs above count the shared one's hits
+        page = own.url("/news/jobs-report.html")
+        broken = SourceSpec(name="broken", kind="sitemap", location=(own.url("/sitemap.xml"),))
+        good = SourceSpec(name="good", kind="urls", location=(page,), allow_hosts=("127.0.0.1",))
+
+        @flow(name="crashed-discovery")
+        def both() -> object:
+            return fetch_remote_sources([broken, good], FAST, {}, "crashed-discovery")
+
+        batch = both()
+    assert [d.url for d in batch.documents] == [page]
+    [failure] = batch.failures
+    assert (failure.source, failure.stage) == ("broken", "discover")
+    assert "discovery failed: ValueError: discover_urls needs" in failure.reason
 
 
 @pytest.mark.slow

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from webserver import BOMB_SIZE, NewsSite, gzip_bomb
+from webserver import BAD_CHILD_SITEMAP, BAD_IPV6_LINK, BOMB_SIZE, NewsSite, gzip_bomb
 
 from extractors.records import Failure
 from flows.discover import canonical_url, dedupe_urls, discover_urls, gunzip
@@ -86,6 +86,7 @@ allow_private = true
 [[sources]]
 name = "map"
 sitemap = "https://news.example/sitemap.xml"
+allow_hosts = ["Intranet.Example", "127.0.0.1", "[::1]"]
 """)
     config = load_sources(path)
     assert config.fetch == FetchConfig(
@@ -101,6 +102,8 @@ sitemap = "https://news.example/sitemap.xml"
     assert by_name["listfile"].location == ("https://a.example/1", "https://a.example/2")
     assert by_name["feed"].allow_private is True and by_name["feed"].kind == "feed"
     assert by_name["map"].kind == "sitemap" and by_name["map"].allow_private is False
+    assert by_name["map"].allow_hosts == ("intranet.example", "127.0.0.1", "::1")
+    assert by_name["feed"].allow_hosts == ()
     assert check_sources(path) == []
 
 
@@ -130,6 +133,24 @@ BAD_FILES = [
     pytest.param('[[sources]]\nname = "x"\nfeed = "https://a/rss\n', 3, "not valid TOML",
                  id="bad-toml"),
     pytest.param('# nothing here\n', None, "no sources", id="empty"),
+    pytest.param('[[sources]]\nname = "x"\nfeed = "https://[::1/feed"\n', 3,
+                 "source 'x': feed 'https://[::1/feed' is not a valid URL: bad IPv6 address",
+                 id="feed-bad-ipv6"),
+    pytest.param('[[sources]]\nname = "x"\nsitemap = "https://x.example:99999/s.xml"\n', 3,
+                 "is not a valid URL: port 99999 is out of range (1-65535)",
+                 id="sitemap-port-out-of-range"),
+    pytest.param('[[sources]]\nname = "x"\nurls = ["https://exa mple.com/feed"]\n', 3,
+                 "'https://exa mple.com/feed' is not a valid URL: a space in the host",
+                 id="space-in-host"),
+    pytest.param('[[sources]]\nname = "x"\nurls = ["http://"]\n', 3,
+                 "'http://' is not a valid URL: the host is missing", id="no-host"),
+    pytest.param('[[sources]]\nname = "x"\nfeed = "https://a/rss"\nallow_hosts = "a.example"\n',
+                 4, "allow_hosts must be a list of host names", id="allow-hosts-string"),
+    pytest.param('[[sources]]\nname = "x"\nfeed = "https://a/rss"\n'
+                 'allow_hosts = ["http://a.example:8080/"]\n', 4,
+                 "allow_hosts: 'http://a.example:8080/' is not a host name", id="allow-hosts-url"),
+    pytest.param('[[sources]]\nname = "x"\nfeed = "https://a/rss"\nallow_hosts = ["a b"]\n',
+                 4, "allow_hosts: 'a b' is not a host name", id="allow-hosts-space"),
 ]
 
 
@@ -154,6 +175,42 @@ def test_check_reports_every_problem_at_once(tmp_path: Path) -> None:
     problems = check_sources(path)
     assert len(problems) == 2
     assert "line 3" in problems[0] and "line 6" in problems[1]
+
+
+def test_every_bad_url_of_a_list_is_reported_with_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, """\
+[[sources]]
+name = "list"
+urls = [
+  "https://[::1/feed",
+  "https://good.example/a",
+  "https://x.example:99999/s.xml",
+  "https://good.example/b", "http://",
+]
+""")
+    problems = check_sources(path)
+    assert problems == [
+        (f"{path}, line 4: source 'list': 'https://[::1/feed' is not a valid URL:"
+        " bad IPv6 address in [brackets]"),
+        (f"{path}, line 6: source 'list': 'https://x.example:99999/s.xml' is not a valid URL:"
+        " port 99999 is out of range (1-65535)"),
+        f"{path}, line 7: source 'list': 'http://' is not a valid URL: the host is missing",
+    ]
+    with pytest.raises(SourcesError):
+        load_sources(path)
+
+
+def test_bad_urls_of_a_list_file_are_reported_with_the_list_files_lines(tmp_path: Path) -> None:
+    listed = tmp_path / "list.txt"
+    listed.write_text("# pages\nhttps://good.example/a\nhttps://exa mple.com/x\n\n"
+                      "ftp://files.example/b\n", encoding="utf-8")
+    path = write(tmp_path, '[[sources]]\nname = "list"\nurls = "list.txt"\n')
+    assert check_sources(path) == [
+        (f"{listed}, line 3: source 'list': 'https://exa mple.com/x' is not a valid URL:"
+        " a space in the host 'exa mple.com'"),
+        (f"{listed}, line 5: source 'list': 'ftp://files.example/b' is not an http(s) URL"
+        " (only http and https are fetched)"),
+    ]
 
 
 def test_missing_sources_file_says_what_to_do(tmp_path: Path) -> None:
@@ -181,6 +238,18 @@ def test_source_from_arg_recognises_every_kind(tmp_path: Path) -> None:
         source_from_arg(str(FIXTURES / "sources.toml"))
     with pytest.raises(SourcesError, match="only http and https"):
         source_from_arg("ftp://x.example/a")
+
+
+@pytest.mark.parametrize(
+    ("arg", "reason"),
+    [("https://[::1/x", "bad IPv6 address in [brackets]"),
+     ("https://x.example:99999/rss.xml", "port 99999 is out of range (1-65535)"),
+     ("http://", "the host is missing")],
+)
+def test_source_from_arg_says_what_is_wrong_with_a_url(arg: str, reason: str) -> None:
+    with pytest.raises(SourcesError) as err:
+        source_from_arg(arg)
+    assert str(err.value) == f"{arg}: not a valid URL: {reason}"
 
 
 # --------------------------------------------------------------------------- local reading
@@ -275,6 +344,14 @@ def test_dedupe_keeps_first_spelling_order_and_drops_non_http() -> None:
     assert dedupe_urls(urls) == ["https://a.example/2", "https://a.example/1"]
 
 
+def test_a_malformed_link_is_kept_as_written_for_the_fetcher_to_refuse() -> None:
+    bad = [BAD_IPV6_LINK, "https://x.example:99999/s.xml", "https://exa mple.com/feed"]
+    assert [canonical_url(f" {u} ") for u in bad] == bad
+    assert dedupe_urls(["https://a.example/1", *bad, f"{BAD_IPV6_LINK} "]) == [
+        "https://a.example/1", *bad,
+    ]
+
+
 # --------------------------------------------------------------------------- discovery (network)
 
 
@@ -301,6 +378,7 @@ def test_rss_feed_links_are_resolved_canonicalised_and_deduplicated(
         site.url("/news/jobs-report.html"),
         site.url("/news/harbour-traffic.html"),
         "http://10.0.0.1/internal/report.html",
+        BAD_IPV6_LINK,  # malformed: kept, so that fetching it records why it fails
     ]
 
 
@@ -317,10 +395,41 @@ def test_sitemap_index_with_news_sitemap(site: NewsSite, fetcher: Fetcher) -> No
         site.url("/news/budget-2024.html"),
         site.url("/news/jobs-report.html"),
         site.url("/news/harbour-traffic.html"),
+        site.bad_port_link,  # malformed: kept, so that fetching it records why it fails
     ]
-    [problem] = problems  # the index also lists a sitemap that is not there
-    assert problem.url == site.url("/fault/404") and problem.reason.endswith("HTTP 404")
-    assert problem.stage == "discover" and problem.source == "map"
+    # the index also lists a sitemap that is not there, and one whose URL is malformed
+    missing, malformed = problems
+    assert missing.url == site.url("/fault/404") and missing.reason.endswith("HTTP 404")
+    assert malformed.url == BAD_CHILD_SITEMAP
+    assert malformed.reason == (
+        f"sitemap {BAD_CHILD_SITEMAP}: invalid URL: bad IPv6 address in [brackets]"
+    )
+    assert {p.stage for p in problems} == {"discover"} and {p.source for p in problems} == {"map"}
+
+
+def test_a_sitemap_index_on_the_web_cannot_name_local_files(tmp_path: Path) -> None:
+    local = tmp_path / "secret.xml"
+    local.write_text('<urlset><url><loc>https://a.example/secret</loc></url></urlset>')
+    index = (
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{local}</loc></sitemap><sitemap><loc>file://{local}</loc></sitemap>"
+        "</sitemapindex>"
+    ).encode()
+
+    class Site(NewsSite):
+        def sitemap_index(self) -> bytes:
+            return index
+
+    config = FetchConfig(timeout_s=1.0, retries=0)
+    with Site() as web, Fetcher(config, allow_hosts={"127.0.0.1"}) as client:
+        problems: list[Failure] = []
+        spec = SourceSpec("map", "sitemap", web.url("/sitemap.xml"))
+        assert discover_urls(spec, client, problems=problems) == []
+    # the bare path is resolved against the index's URL (a 404 there); file:// is refused
+    reasons = [p.reason for p in problems]
+    assert reasons[0] == f"sitemap {web.url(str(local))}: HTTP 404"
+    assert reasons[1] == (f"sitemap file://{local}: not an http(s) URL: a sitemap index on the"
+                          " web can only list sitemaps on the web")
 
 
 @pytest.mark.parametrize(
@@ -356,14 +465,17 @@ def test_discovered_pages_all_load_and_the_private_link_is_refused(
 ) -> None:
     urls = discover_urls(SourceSpec("rss", "feed", site.url("/feed.rss")), fetcher, None)
     assert isinstance(urls, list)
-    outcomes = [raw_document("rss", fetcher.fetch(url)) for url in urls]
+    results = [fetcher.fetch(url) for url in urls]
+    outcomes = [raw_document("rss", result) for result in results]
     docs = [o for o in outcomes if isinstance(o, RawDocument)]
-    [refused] = [o for o in outcomes if isinstance(o, Failure)]
+    refused, malformed = [o for o in outcomes if isinstance(o, Failure)]
     assert len(docs) == 3 and all(d.html and "<article>" in str(d.html) for d in docs)
     assert all(d.etag and d.last_modified and d.fetched_at for d in docs)
     assert [d.key for d in docs] == urls[:3]
     assert refused.url == "http://10.0.0.1/internal/report.html" and refused.stage == "fetch"
     assert refused.reason.startswith("refused: resolves to private address 10.0.0.1")
+    assert (malformed.url, malformed.stage) == (BAD_IPV6_LINK, "fetch")
+    assert malformed.reason == "invalid URL: bad IPv6 address in [brackets]"
 
 
 def test_names_moved_to_discover_stay_importable_from_sources() -> None:
@@ -388,6 +500,7 @@ def test_gzipped_sitemap_index_and_children_are_unpacked(
         site.url("/news/budget-2024.html"),
         site.url("/news/jobs-report.html"),
         site.url("/news/harbour-traffic.html"),
+        site.bad_port_link,  # the pages sitemap's malformed link, gzipped like the rest
     ]
     [bomb] = problems  # the third child is a gzip bomb: refused, the others still count
     cap = fetcher.config.max_bytes

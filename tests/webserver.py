@@ -124,6 +124,11 @@ class NewsSite:
         """Return the absolute URL of a path on this site."""
         return f"{self.base}{path}"
 
+    @property
+    def bad_port_link(self) -> str:
+        """Return the link with a port out of range that the pages sitemap lists."""
+        return "http://127.0.0.1:99999/news/jobs-report.html"
+
     def __enter__(self) -> Self:
         self.thread.start()
         return self
@@ -144,6 +149,7 @@ class NewsSite:
             f"http://127.0.0.1:{self.port}/news/jobs-report.html",
             "/news/harbour-traffic.html",  # relative: resolved against the feed
             "http://10.0.0.1/internal/report.html",  # a private address
+            BAD_IPV6_LINK,  # malformed: a failure with its reason, the rest goes on
         ]
         entries = "".join(
             f"<item><title>Item {i}</title><link>{link}</link>"
@@ -176,6 +182,7 @@ class NewsSite:
             f"<sitemap><loc>{self.base}/sitemap-news.xml</loc></sitemap>"
             f"<sitemap><loc>{self.base}/sitemap-pages.xml</loc></sitemap>"
             f"<sitemap><loc>{self.base}/fault/404</loc></sitemap>"
+            f"<sitemap><loc>{BAD_CHILD_SITEMAP}</loc></sitemap>"
             "</sitemapindex>"
         ).encode()
 
@@ -209,6 +216,7 @@ class NewsSite:
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
             f"<url><loc>{self.base}/news/harbour-traffic.html</loc></url>"
             f"<url><loc>{self.base}/news/budget-2024.html?utm_campaign=x</loc></url>"
+            f"<url><loc>{self.bad_port_link}</loc></url>"
             "</urlset>"
         ).encode()
 
