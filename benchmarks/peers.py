@@ -230,7 +230,7 @@ def predict_ours(texts: Sequence[str]) -> Iterator[list[Prediction]]:
     from extractors import extract_many  # imported late: the benchmark must load without it
 
     for figures in extract_many((text, None) for text in texts):
-        yield [Prediction(f.start, f.end, float(f.value), f.kind) for f in figures]
+        yield [Prediction(f.start, f.end, float(f.value), f.kind, f.unit) for f in figures]
 
 
 def predict_quantulum3(texts: Sequence[str]) -> Iterator[list[Prediction]]:
@@ -248,15 +248,16 @@ def predict_quantulum3(texts: Sequence[str]) -> Iterator[list[Prediction]]:
         predictions = []
         for q in quantities:
             start, end = q.span
-            kind = _quantulum3_kind(q.unit.name, q.unit.entity.name)
-            scale = SUBUNITS.get(q.unit.name.casefold(), 1.0)  # gold is in the major unit too
+            unit = q.unit.name
+            kind = _quantulum3_kind(unit, q.unit.entity.name)
+            scale = SUBUNITS.get(unit.casefold(), 1.0)  # gold is in the major unit too
             spread = getattr(q, "uncertainty", None)
             if spread and not _PLUS_MINUS.search(q.surface):
                 low, high = (q.value - spread) * scale, (q.value + spread) * scale
-                predictions.append(Prediction(start, end, float(low), kind))
-                predictions.append(Prediction(start, end, float(high), kind))
+                predictions.append(Prediction(start, end, float(low), kind, unit))
+                predictions.append(Prediction(start, end, float(high), kind, unit))
             else:
-                predictions.append(Prediction(start, end, float(q.value * scale), kind))
+                predictions.append(Prediction(start, end, float(q.value * scale), kind, unit))
         yield predictions
 
 

@@ -16,6 +16,11 @@ Rule (issue 3, "How it is measured"):
 - A gold item with value null and no range or bound (a unit named without a number, a relative
   ordinal such as "last") is not a figure in our contract: it is left out, and its span is an
   *ignored region*: predictions overlapping it count neither way.
+- Units: when the gold figure's unit and the prediction's unit are both in ``UNIT_TABLE`` and of
+  the same physical dimension (length, area, volume, mass), the values are compared after
+  converting both to that dimension's base unit, so "0.002 kg" matches a gold 2 gram and "5 km"
+  no longer matches a gold 5 metre. Any other pair (a unit missing from the table, money, two
+  dimensions, no unit on one side) is compared as written.
 - Precision, recall and F1 are micro-averaged: true positives, false positives and false
   negatives are summed over all cases. A negative case (no gold figures) turns every prediction
   into a false positive.
@@ -36,29 +41,127 @@ REL_TOL = 1e-6
 # values of zero need an absolute tolerance too
 ABS_TOL = 1e-9
 
+_MONEY_KINDS = frozenset({"currency", "money"})
+
 _INTERVAL = re.compile(
     r"^\s*[\[(]\s*(?P<low>[-+]?[\d.eE+-]*)\s*,\s*(?P<high>[-+]?[\d.eE+-]*)\s*[\])]\s*$"
 )
 
 
+# Physical units as data: (dimension, size in the dimension's base unit, the symbol our extractor
+# writes (``extractors/data/units.json``) or None, the unit names the peers write). Symbols are
+# matched as written ("Mt" is not "mt"), peer names ignoring case ("Kilometre", "pound-mass").
+# Ambiguous names are left out on purpose, so a pair with one of them is compared as written:
+# Duckling's "M" (metre or mile), "ton" (short, long or metric), "degree", "dram" (mass or fluid).
+# Volumes are US customary (the peers' gallon and cup are US ones). Base units: metre, square
+# metre, litre, kilogram.
+UNIT_TABLE: tuple[tuple[str, float, str | None, tuple[str, ...]], ...] = (
+    ("length", 1e3, "km", ("kilometre", "kilometer")),
+    ("length", 1.0, "m", ("metre", "meter")),
+    ("length", 0.1, None, ("decimetre", "decimeter")),
+    ("length", 1e-2, "cm", ("centimetre", "centimeter")),
+    ("length", 1e-3, "mm", ("millimetre", "millimeter")),
+    ("length", 1e-9, None, ("nanometre", "nanometer")),
+    ("length", 1e-12, None, ("picometre", "picometer")),
+    ("length", 1e-18, None, ("attometre", "attometer")),
+    ("length", 1609.344, "mi", ("mile",)),
+    ("length", 1852.0, "nmi", ("nautical mile",)),
+    ("length", 0.9144, "yd", ("yard",)),
+    ("length", 0.3048, "ft", ("foot",)),
+    ("length", 0.0254, "in", ("inch",)),
+    ("length", 9.4607304725808e15, "ly", ("light-year", "light year")),
+    ("area", 1e6, "km2", ("square kilometre", "square kilometer")),
+    ("area", 1.0, "m2", ("square metre", "square meter")),
+    ("area", 2589988.110336, "mi2", ("square mile",)),
+    ("area", 0.09290304, "ft2", ("square foot",)),
+    ("area", 1e4, "ha", ("hectare",)),
+    ("area", 4046.8564224, "acre", ("acre",)),
+    ("volume", 1e12, None, ("cubic kilometre", "cubic kilometer")),
+    ("volume", 1e3, "m3", ("cubic metre", "cubic meter")),
+    ("volume", 100.0, None, ("hectolitre", "hectoliter")),
+    ("volume", 1.0, "l", ("litre", "liter")),
+    ("volume", 0.1, "dl", ("decilitre", "deciliter")),
+    ("volume", 1e-2, "cl", ("centilitre", "centiliter")),
+    ("volume", 1e-3, "ml", ("millilitre", "milliliter", "cubic centimetre", "cubic centimeter")),
+    ("volume", 28.316846592, "ft3", ("cubic foot",)),
+    ("volume", 158.987294928, "bbl", ("barrel",)),
+    ("volume", 3.785411784, "gal", ("gallon",)),
+    ("volume", 0.946352946, "qt", ("quart",)),
+    ("volume", 0.473176473, "pt", ("pint",)),
+    ("volume", 0.2365882365, "cup", ("cup",)),
+    ("volume", 0.01478676478125, "tbsp", ("tablespoon",)),
+    ("volume", 0.00492892159375, "tsp", ("teaspoon",)),
+    ("mass", 1e9, "Mt", ("megatonne",)),
+    ("mass", 1e3, "t", ("tonne", "metric ton")),
+    ("mass", 1.0, "kg", ("kilogram",)),
+    ("mass", 1e-3, "g", ("gram",)),
+    ("mass", 1e-6, "mg", ("milligram",)),
+    ("mass", 1e-9, "µg", ("microgram",)),
+    ("mass", 2e-4, "ct", ("carat",)),
+    ("mass", 6.35029318, "st", ("stone",)),
+    ("mass", 0.45359237, "lb", ("pound", "pound-mass")),
+    ("mass", 0.028349523125, "oz", ("ounce",)),
+)
+OUR_UNITS: dict[str, tuple[str, float]] = {
+    symbol: (dimension, size) for dimension, size, symbol, _ in UNIT_TABLE if symbol
+}
+PEER_UNITS: dict[str, tuple[str, float]] = {
+    name: (dimension, size) for dimension, size, _, names in UNIT_TABLE for name in names
+}
+
+
+def unit_size(unit: str | None) -> tuple[str, float] | None:
+    """Return (dimension, size in the base unit) of a unit symbol or peer unit name, or None.
+
+    None means the unit is not a physical unit of the table (money, "M", no unit at all).
+
+    >>> unit_size("kg"), unit_size("Gram"), unit_size("pound-mass")
+    (('mass', 1.0), ('mass', 0.001), ('mass', 0.45359237))
+    >>> unit_size("M") is None, unit_size("USD") is None, unit_size(None) is None
+    (True, True, True)
+    """
+    if not unit:
+        return None
+    return OUR_UNITS.get(unit) or PEER_UNITS.get(unit.casefold())
+
+
+def unit_factors(unit: str | None, other: str | None) -> tuple[float, float]:
+    """Return the factors that put values in ``unit`` and in ``other`` on one scale.
+
+    Both are 1.0 (compare as written) unless both units are in the table with one dimension.
+
+    >>> unit_factors("kg", "Gram"), unit_factors("km", "USD"), unit_factors("m", "M")
+    ((1.0, 0.001), (1.0, 1.0), (1.0, 1.0))
+    """
+    mine, theirs = unit_size(unit), unit_size(other)
+    if mine and theirs and mine[0] == theirs[0]:
+        return mine[1], theirs[1]
+    return 1.0, 1.0
+
+
 @dataclass(frozen=True, slots=True)
 class Prediction:
-    """One predicted figure: its span, value and kind (kind only matters for signed changes)."""
+    """One predicted figure: span, value, kind (for signed changes) and unit (for conversions)."""
 
     start: int
     end: int
     value: float
     kind: str | None = None
+    unit: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class GoldFigure:
-    """One gold figure to find; ``start``/``end`` are None when it is matched by value alone."""
+    """One gold figure to find; ``start``/``end`` are None when it is matched by value alone.
+
+    ``unit`` is the physical unit the value is in (None for money and plain numbers).
+    """
 
     value: float
     start: int | None = None
     end: int | None = None
     surface: str | None = None
+    unit: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,11 +347,13 @@ def gold_figures(
             if span is not None:
                 ignored.append(Ignored(span[0], span[1], "gold item without a value"))
             continue
+        # "Pound" is money in a currency case: only physical units are converted
+        unit = None if item.get("kind") in _MONEY_KINDS else item.get("unit")
         for value in values:
             if span is None:
-                figures.append(GoldFigure(value=value, surface=surface))
+                figures.append(GoldFigure(value=value, surface=surface, unit=unit))
             else:
-                figures.append(GoldFigure(value, span[0], span[1], surface))
+                figures.append(GoldFigure(value, span[0], span[1], surface, unit))
     return figures, ignored
 
 
@@ -259,13 +364,13 @@ def _pairs(pred: Prediction, gold: GoldFigure, signed_changes: bool) -> bool:
         and not overlaps(pred.start, pred.end, gold.start, gold.end)
     ):
         return False
-    if values_agree(pred.value, gold.value):
+    mine, theirs = unit_factors(pred.unit, gold.unit)
+    predicted, wanted = pred.value * mine, gold.value * theirs
+    if values_agree(predicted, wanted):
         return True
     # peers do not sign changes: "fell 2.3%" is 2.3 to them and -2.3 to us
     return (
-        not signed_changes
-        and pred.kind == "change"
-        and values_agree(abs(pred.value), abs(gold.value))
+        not signed_changes and pred.kind == "change" and values_agree(abs(predicted), abs(wanted))
     )
 
 

@@ -139,6 +139,32 @@ def test_money_in_a_subunit_is_scored_in_the_major_unit():
     assert [g.value for g in peers.prepare(case, "recognizers_text").gold] == [50.0]
 
 
+def test_physical_units_of_one_dimension_are_compared_converted():
+    text = "0.002 kg of salt"
+    expected = [{"surface": "0.002 kg", "value": 2, "unit": "Gram", "kind": "dimension"}]
+    assert _score([Prediction(0, 8, 0.002, "measure", "kg")], expected, text) == Counts(1, 0, 0)
+    assert _score([Prediction(0, 8, 2000.0, "measure", "mg")], expected, text).tp == 1
+    # a wrong unit is a wrong figure, even with the value as written
+    assert _score([Prediction(0, 8, 2.0, "measure", "kg")], expected, text) == Counts(0, 1, 1)
+    # quantulum3's unit names are read by the same table
+    assert _score([Prediction(0, 8, 0.002, "measure", "kilogram")], expected, text).tp == 1
+
+
+def test_units_outside_the_table_or_of_another_dimension_compare_as_written():
+    text = "9m away"
+    # Duckling's "M" is metre or mile: not in the table
+    expected = [{"surface": "9m", "value": 9, "unit": "M", "kind": "dimension"}]
+    assert _score([Prediction(0, 2, 9.0, "measure", "m")], expected, text).tp == 1
+    # no unit on our side (a count), or a unit of another dimension
+    expected = [{"surface": "9m", "value": 9, "unit": "Metre", "kind": "dimension"}]
+    assert _score([Prediction(0, 2, 9.0, "count")], expected, text).tp == 1
+    assert _score([Prediction(0, 2, 9.0, "measure", "kg")], expected, text).tp == 1
+    # money is never converted: "Pound" is sterling in a currency case
+    text = "361 million pounds"
+    expected = [{"surface": text, "value": 361e6, "unit": "Pound", "kind": "currency"}]
+    assert _score([Prediction(0, 18, 361e6, "money", "lb")], expected, text).tp == 1
+
+
 def test_gold_without_value_or_range_is_an_ignored_region():
     text = "Do you mean next or last?"
     expected = [{"surface": "last", "value": None, "raw_resolution": {"value": "end+0"}}]
