@@ -381,6 +381,11 @@ def _measure_from(root: Token, span: Span, depth: int) -> str | None:
         return _measure_from(head, head.doc[head.i : head.i + 1], depth + 1)
     if root.dep_ == "pobj" and head.dep_ == "prep":
         owner = head.head
+        left = head.doc[head.i - 1] if head.i > 0 else head
+        if head.lower_ == "of" and left.dep_ == "conj" and _is_noun(left):
+            # "a revenue of 24.4 billion and expense of 13.1 billion": the parser often hangs
+            # the second "of" on the first noun; the noun right before it is the owner
+            owner = left
         if head.lower_ == "of" and _is_noun(owner):
             return _phrase(owner, exclude=span, right=False)
         if _is_verb(owner):
@@ -405,6 +410,12 @@ def _counted_noun(noun: Token, span: Span) -> str | None:
                 ]
                 if objects:
                     return _phrase(objects[0], exclude=span)
+    if noun.lower_ in _PERSON_NOUNS and noun.dep_ == "nsubj" and _is_verb(noun.head):
+        # "1.46 million people have enjoyed the benefits": people who did what
+        objects = [c for c in noun.head.children if c.dep_ == "dobj" and _is_noun(c)]
+        done = _phrase(objects[0], exclude=span) if objects else None
+        if done:
+            return f"{noun.text} {noun.head.text} {done}"
     return _phrase(noun, exclude=span)
 
 
@@ -492,14 +503,16 @@ _TIME_WORDS = frozenset(
 )
 
 
-_NATIONAL = re.compile(r"(?i)\b(?:national(?:ly)?|nationwide|the nation'?s?|the country'?s?)\b")
-
-
+# the sentence speaks of the article's own place without naming it
+_NATIONAL = re.compile(
+    r"(?i)\b(?:national(?:ly)?|nationwide|municipal|provincial|citywide|statewide"
+    r"|the (?:nation|country|city|municipality|province|state|government)(?:'s)?)\b"
+)
 def entity_of(
     doc: Doc, start: int, end: int, sentence_text: str, dominant: str | None = None
 ) -> str | None:
     """Return the place (GPE) or organisation the figure at [start, end) belongs to, or None."""
-    ents = doc.ents if doc.has_annotation("ENT_IOB") else ()
+    ents = [e for e in doc.ents if _may_own(e, start, end)] if doc.has_annotation("ENT_IOB") else []
     places = [e for e in ents if e.label_ == "GPE"]
     before = [e for e in places if e.end_char <= start]
     if before:
@@ -508,14 +521,31 @@ def entity_of(
         return dominant
     if places:
         return _nearest(places, start, end).text
-    orgs = [e for e in ents if e.label_ == "ORG" and not _is_source(doc, e)]
-    if orgs:
-        return _nearest(orgs, start, end).text
+    orgs = [e for e in ents if e.label_ == "ORG"]
+    owners = [e for e in orgs if not _is_source(doc, e)]
+    if owners:
+        return _nearest(owners, start, end).text
+    if dominant and any(e.text.startswith(dominant + " ") for e in orgs):
+        return dominant  # "according to Ningbo Municipal Bureau ...": the city's own figures
     return None
 
 
+def _may_own(ent: Span, start: int, end: int) -> bool:
+    """Return False for entities that cannot own a figure: the figure itself ("500 MW"),
+    numbers, and abbreviations of measures ("EPS of $1.46")."""
+    if ent.start_char < end and start < ent.end_char:
+        return False
+    text = ent.text
+    return not any(ch.isdigit() for ch in text) and text.upper() not in _not_owners()
+
+
+@lru_cache(maxsize=1)
+def _not_owners() -> frozenset[str]:
+    return frozenset(lexicon()["not_owners"])
+
+
 def mentions_nation(sentence_text: str) -> bool:
-    """Return True when the sentence speaks of "the nation", "national", "nationwide"."""
+    """Return True when the sentence speaks of "the nation", "the city", "nationwide" ..."""
     return bool(_NATIONAL.search(sentence_text))
 
 

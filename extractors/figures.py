@@ -210,8 +210,30 @@ def _finish(
     docs.update(_parse(nlp, without_ner, batch_size, n_process, skip))
     for (_, sentence), window in zip(todo, windows, strict=True):
         sentence.doc = docs[window]
-    for text, published, sentences in group:
-        yield assemble(text, sentences, context.parse_published(published))
+    places = [_dominant_place(s.doc for s in sentences) for _, _, sentences in group]
+    leads = {i: _lead(group[i][0], group[i][2]) for i, place in enumerate(places) if not place}
+    leads = {i: lead for i, lead in leads.items() if lead and _has_name(lead)}
+    if leads and "ner" in nlp.pipe_names:
+        # no place in the figures' sentences: the headline and first sentence say where
+        # ("Ningbo realized complete coverage ..."); NER alone, on its own tok2vec
+        skip = [name for name in nlp.pipe_names if name != "ner"]
+        lead_docs = _parse(nlp, list(leads.values()), batch_size, n_process, skip)
+        for i, lead in leads.items():
+            places[i] = _dominant_place([lead_docs[lead]])
+    for (text, published, sentences), place in zip(group, places, strict=True):
+        yield assemble(text, sentences, context.parse_published(published), place)
+
+
+_LEAD_SENTENCES = 2
+
+
+def _lead(text: str, sentences: list[Sentence]) -> str:
+    """Return the article's first sentences (headline and lead), each cut to MAX_LEAD chars."""
+    parts = [text[s.start : min(s.end, s.start + MAX_LEAD)] for s in sentences[:_LEAD_SENTENCES]]
+    return "\n".join(parts)
+
+
+MAX_LEAD = 300
 
 
 # a capitalised word after the first character: only then can NER find a place or organisation
@@ -361,9 +383,12 @@ def figures_from_doc(
     return assemble(text, sentences, context.parse_published(published))
 
 
-def assemble(text: str, sentences: list[Sentence], published: date | None) -> list[Figure]:
-    """Return the figures of prepared sentences, with context read sentence by sentence."""
-    dominant = _dominant_place(sentences)
+def assemble(
+    text: str, sentences: list[Sentence], published: date | None, dominant: str | None = None
+) -> list[Figure]:
+    """Return the figures of prepared sentences, with context read sentence by sentence;
+    ``dominant`` is the article's own place (None: the most named place of its sentences)."""
+    dominant = dominant or _dominant_place(s.doc for s in sentences)
     figures: list[Figure] = []
     carry: dict[int, str | None] = {}
     for sentence in sentences:
@@ -397,11 +422,11 @@ def _yen_or_yuan(text: str, figures: list[Figure]) -> list[Figure]:
     return out
 
 
-def _dominant_place(sentences: list[Sentence]) -> str | None:
+def _dominant_place(docs: Iterable[Doc | None]) -> str | None:
+    """Return the place (GPE, or the country of a demonym) most named in ``docs``, or None."""
     counts: Counter[str] = Counter()
     demonyms = lexicon()["demonyms"]
-    for sentence in sentences:
-        doc = sentence.doc
+    for doc in docs:
         if doc is None or not doc.has_annotation("ENT_IOB"):
             continue
         for ent in doc.ents:

@@ -217,6 +217,23 @@ def test_china_daily_measures_and_entity(china_daily: list[Figure]) -> None:
     )
 
 
+def test_china_daily_coordinated_measures(china_daily: list[Figure]) -> None:
+    # "a revenue of 24.4 billion yuan and expense of 13.1 billion yuan": each its own noun
+    figures = by_surface(china_daily)
+    assert figures["24.4 billion yuan"].measure == "revenue"
+    assert figures["13.1 billion yuan"].measure == "expense"
+    assert figures["1.46 million"].measure == "people enjoyed benefits of the program"
+
+
+def test_ningbo_is_the_entity_where_the_sentence_says(ningbo: list[Figure]) -> None:
+    # the headline names the city; "Ningbo Municipal Bureau ..." and "the government" point at it
+    figures = by_surface(ningbo)
+    for surface in ("1.03 million", "96%", "13503", "2,709"):
+        assert figures[surface].entity == "Ningbo", surface
+    # a sentence that names no place gets none ("Statistics show that in 2012, 1,031,100 ...")
+    assert figures["1,031,100"].entity is None
+
+
 def test_footer_numbers_are_not_figures(china_daily: list[Figure]) -> None:
     assert all(f.start < CHINA_DAILY.index("Copyright 1995") for f in china_daily)
 
