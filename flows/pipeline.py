@@ -88,8 +88,10 @@ def article_from_document(doc: RawDocument) -> Article | Failure:
     raw = doc.html if doc.html is not None else doc.text
     if raw is None:
         return Failure(source=doc.source, url=doc.url or doc.key, reason="empty document")
-    raw_bytes = raw if isinstance(raw, bytes) else raw.encode("utf-8", "surrogatepass")
-    raw_hash = hashlib.sha256(raw_bytes).hexdigest()
+    raw_hash = doc.raw_hash  # the bytes as fetched or read, before decoding
+    if raw_hash is None:  # a JSONL record: its html or text is all there is
+        raw_bytes = raw if isinstance(raw, bytes) else raw.encode("utf-8", "surrogatepass")
+        raw_hash = hashlib.sha256(raw_bytes).hexdigest()
     title, published, parser_version = doc.title, parse_published(doc.published), None
     if doc.html is not None:
         try:

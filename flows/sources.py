@@ -10,6 +10,7 @@ source into ``RawDocument`` values; ``raw_document`` turns a fetched page into o
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 import logging
 import re
@@ -78,6 +79,9 @@ class RawDocument:
     fetched_at: datetime | None = None
     etag: str | None = None
     last_modified: str | None = None
+    # SHA-256 of the raw bytes: as fetched (fetches.content_hash) or as read from the file;
+    # None for a JSONL record, whose html or text is hashed as UTF-8 instead
+    raw_hash: str | None = None
 
 
 # --------------------------------------------------------------------------- sources.toml
@@ -477,9 +481,12 @@ def _read_file(source: str, path: Path) -> RawDocument | Failure:
     is_text = path.suffix.lower() == ".txt" or (
         path.suffix.lower() not in (".html", ".htm") and not content.lstrip().startswith("<")
     )
+    raw_hash = hashlib.sha256(body).hexdigest()
     if is_text:
-        return RawDocument(source=source, key=key, url=None, html=None, text=content)
-    return RawDocument(source=source, key=key, url=None, html=content, text=None)
+        return RawDocument(source=source, key=key, url=None, html=None, text=content,
+                           raw_hash=raw_hash)
+    return RawDocument(source=source, key=key, url=None, html=content, text=None,
+                       raw_hash=raw_hash)
 
 
 def _read_jsonl(source: str, path: Path) -> Iterator[RawDocument | Failure]:
@@ -553,6 +560,7 @@ def raw_document(source: str, result: FetchResult) -> RawDocument | Failure:
         fetched_at=result.fetched_at,
         etag=result.etag,
         last_modified=result.last_modified,
+        raw_hash=result.content_hash,  # of the bytes as served, before any decoding
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -42,6 +43,22 @@ def test_article_from_document_reports_why_a_page_is_unusable() -> None:
     article = article_from_document(text)
     assert isinstance(article, Article) and article.text == "Sales rose 5%."
     assert str(article.published) == "2024-02-01"
+    # no raw bytes (a JSONL record): the text as UTF-8 is what is hashed
+    assert article.raw_hash == hashlib.sha256(b"Sales rose 5%.\n").hexdigest()
+
+
+def test_raw_hash_is_the_documents_own_hash_of_its_raw_bytes() -> None:
+    served = ("<html><head><title>Caf\u00e9 prices</title></head><body><article>"
+              "<p>A caf\u00e9 cr\u00e8me costs 3.50 \u20ac \u2013 up 12 percent on last year,"
+              " the owners of the caf\u00e9 said on Monday.</p></article></body></html>"
+              ).encode("cp1252")
+    digest = hashlib.sha256(served).hexdigest()
+    doc = RawDocument(source="t", key="https://a.example/c", url="https://a.example/c",
+                      html=served.decode("cp1252"), text=None, raw_hash=digest)
+    article = article_from_document(doc)
+    assert isinstance(article, Article) and article.raw_hash == digest
+    assert article.raw_hash != hashlib.sha256(str(doc.html).encode()).hexdigest()
+    assert article.parser_version
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +87,19 @@ def test_bundled_articles_load_with_their_figures(bundled_run) -> None:
     published = dict(rows(db, "select title, published from articles"))
     china = next(v for k, v in published.items() if "1.32b" in k)
     assert str(china) == "2025-07-14 19:33:00"  # the page's own time, as printed
+
+
+def test_raw_hash_is_the_files_bytes_and_the_parser_version_is_stored(
+    bundled_run, fixtures_dir: Path
+) -> None:
+    from extractors.html import PARSER_VERSION
+
+    db = bundled_run[0]
+    stored = rows(db, "select url, raw_hash, parser_version from articles")
+    assert len(stored) == 2
+    for url, raw_hash, version in stored:
+        assert raw_hash == hashlib.sha256(Path(url).read_bytes()).hexdigest(), url
+        assert version == PARSER_VERSION
 
 
 def test_no_figure_comes_from_page_furniture(bundled_run) -> None:

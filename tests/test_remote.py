@@ -265,6 +265,24 @@ def test_a_one_sentence_article_loads(two_runs) -> None:
 
 
 @pytest.mark.slow
+def test_raw_hash_is_the_hash_of_the_bytes_fetched(two_runs) -> None:
+    from extractors.html import PARSER_VERSION
+
+    site, db, first, _, _ = two_runs
+    stored = rows(db, """
+        select a.url, a.raw_hash, f.content_hash, a.parser_version
+        from articles as a join fetches as f on f.url = a.url and f.run_id = ?
+        where f.content_hash is not null""", [first.run_id])
+    by_url = {url: (raw, served, version) for url, raw, served, version in stored}
+    # a windows-1252 page: its text re-encoded as UTF-8 would hash differently
+    assert site.url("/fault/cp1252-as-utf8") in by_url
+    assert {site.url(f"/news/{slug}.html") for slug in GOOD} <= set(by_url)
+    for url, (raw, served, version) in by_url.items():
+        assert raw == served, url
+        assert version == PARSER_VERSION, url
+
+
+@pytest.mark.slow
 def test_every_fault_is_a_fetches_row_and_a_failure_with_its_reason(two_runs) -> None:
     site, db, first, _, _ = two_runs
     errors = dict(rows(db, """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import tracemalloc
 from collections.abc import Iterator
@@ -270,6 +271,10 @@ def test_folder_reads_html_and_text_skips_others(tmp_path: Path) -> None:
     assert isinstance(txt, RawDocument) and txt.text == "Plain 5 million." and txt.html is None
     assert isinstance(html, RawDocument) and "<p>B</p>" in str(html.html)
     assert isinstance(htm, RawDocument) and "café € 5" in str(htm.html)
+    # the raw hash is that of the file's bytes, not of the decoded text
+    raw = (tmp_path / "sub" / "c.htm").read_bytes()
+    assert htm.raw_hash == hashlib.sha256(raw).hexdigest()
+    assert txt.raw_hash == hashlib.sha256(b"Plain 5 million.").hexdigest()
 
 
 def test_empty_folder_is_a_failure_not_an_error(tmp_path: Path) -> None:
@@ -472,6 +477,8 @@ def test_discovered_pages_all_load_and_the_private_link_is_refused(
     assert len(docs) == 3 and all(d.html and "<article>" in str(d.html) for d in docs)
     assert all(d.etag and d.last_modified and d.fetched_at for d in docs)
     assert [d.key for d in docs] == urls[:3]
+    # the raw hash is that of the bytes as served (the fetches table's content_hash)
+    assert [d.raw_hash for d in docs] == [r.content_hash for r in results[:3]]
     assert refused.url == "http://10.0.0.1/internal/report.html" and refused.stage == "fetch"
     assert refused.reason.startswith("refused: resolves to private address 10.0.0.1")
     assert (malformed.url, malformed.stage) == (BAD_IPV6_LINK, "fetch")
