@@ -610,4 +610,7 @@ def figures_frame(docs: Iterable[tuple[str, str, Published]]) -> pandas.DataFram
         "warnings",
         "sentence",
     ]
-    return pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame(rows, columns=columns)
+    # a base is a figure index or absent: keep it integer (pandas would make it float)
+    frame["change_base"] = frame["change_base"].astype("Int64")
+    return frame

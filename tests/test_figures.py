@@ -126,6 +126,9 @@ def test_figures_frame_has_one_row_per_figure() -> None:
     assert list(frame["change_direction"])[1] == "up"
     assert frame.loc[2, "period"] == "2024"
     assert frame.loc[0, "sentence"].startswith("Almost 253 million")
+    # a change's base is the index of the figure it changes, an integer column with gaps
+    assert str(frame["change_base"].dtype) == "Int64"
+    assert frame.loc[1, "change_base"] == 0 and frame["change_base"].isna()[0]
 
 
 def test_sentence_offsets_hold_the_figure() -> None:
