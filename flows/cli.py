@@ -136,6 +136,7 @@ def run(
 
     if sources is not None and not sources.exists():
         raise UsageProblem(f"no such sources file: {sources}")
+    _check_sources(sources, tuple(source or ()))  # before Prefect starts: one line, exit 2
     settings = Settings(
         db_path=db,
         report_path=report,
@@ -186,11 +187,30 @@ def serve(
 
     if sources is not None and not sources.exists():
         raise UsageProblem(f"no such sources file: {sources}")
+    _check_sources(sources)  # every scheduled run would fail on a broken file
     request = ServeRequest(cron=cron, sources_file=sources, db_path=db, report_path=report, name=name)
     try:
         serve_ingest(request)
     except (NoPrefectServer, BadSchedule) as exc:
         raise _error(str(exc)) from None
+
+
+def _check_sources(sources: Path | None, source_args: tuple[str, ...] = ()) -> None:
+    """Raise UsageProblem (one line) when the sources a run would read cannot be used."""
+    from flows.settings import DEFAULT_SOURCES
+    from flows.sources import SourcesError, load_sources, source_from_arg
+
+    file = sources or DEFAULT_SOURCES
+    try:
+        for arg in source_args:
+            source_from_arg(arg)
+        if sources is not None or not source_args:
+            load_sources(file)
+    except SourcesError as exc:
+        first, *rest = str(exc).splitlines()
+        more = (f" (and {len(rest)} more problem(s): `newsfacts sources check {file}`"
+                " lists them all)") if rest else ""
+        raise UsageProblem(first + more) from None
 
 
 def _print_summary(summary: Any) -> None:

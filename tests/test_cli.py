@@ -108,6 +108,73 @@ def test_bad_input_is_one_clear_line(tmp_path: Path, args: list[str], words: str
     assert words in result.stderr
 
 
+BROKEN_SOURCES = """\
+[[sources]]
+name = "list"
+urls = ["https://[::1/feed", "https://x.example:99999/s.xml"]
+"""
+
+
+def assert_one_line_before_prefect(result: subprocess.CompletedProcess[str], words: str) -> None:
+    assert_clean_error(result, words)
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "prefect" not in (result.stdout + result.stderr).lower()  # it never started
+
+
+def test_run_checks_the_sources_file_before_prefect_starts(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text(BROKEN_SOURCES, encoding="utf-8")
+    result = newsfacts("run", "--sources", str(broken), "--db", str(tmp_path / "w.duckdb"),
+                       cwd=tmp_path)
+    assert_one_line_before_prefect(
+        result, f"{broken}, line 3: source 'list': 'https://[::1/feed' is not a valid URL"
+    )
+    assert "(and 1 more problem(s): `newsfacts sources check" in result.stderr
+    assert not (tmp_path / "w.duckdb").exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [("https://[::1/x", "https://[::1/x: not a valid URL: bad IPv6 address in [brackets]"),
+     ("http://", "http://: not a valid URL: the host is missing")],
+)
+def test_run_with_a_bad_url_says_why_in_one_line(tmp_path: Path, url: str, words: str) -> None:
+    result = newsfacts("run", "--source", url, "--db", str(tmp_path / "w.duckdb"), cwd=tmp_path)
+    assert_one_line_before_prefect(result, words)
+
+
+def test_serve_checks_the_sources_file_before_registering_anything(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text('[[sources]]\nname = "x"\nfeed = "https://a.example/rss"\n'
+                      'allow_privat = true\n', encoding="utf-8")
+    # a Prefect server that does not answer: reaching it would be a different error
+    result = newsfacts("serve", "--sources", str(broken), "--cron", "0 * * * *",
+                       env={"PREFECT_API_URL": "http://127.0.0.1:9/api"}, cwd=tmp_path)
+    assert_one_line_before_prefect(
+        result, f"{broken}, line 4: unknown source key 'allow_privat': did you mean"
+    )
+
+
+def test_sources_check_lists_every_bad_url_with_its_line(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text(BROKEN_SOURCES.replace('", "', '",\n  "')
+                      + '[[sources]]\nname = "feed"\nfeed = "https://[::1/feed"\n'
+                      + 'allow_hosts = ["127.0.0.1", "exa mple"]\n', encoding="utf-8")
+    result = newsfacts("sources", "check", str(broken))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        (f"{broken}, line 3: source 'list': 'https://[::1/feed' is not a valid URL:"
+        " bad IPv6 address in [brackets]"),
+        (f"{broken}, line 4: source 'list': 'https://x.example:99999/s.xml' is not a valid URL:"
+        " port 99999 is out of range (1-65535)"),
+        (f"{broken}, line 7: source 'feed': feed 'https://[::1/feed' is not a valid URL:"
+        " bad IPv6 address in [brackets]"),
+        (f"{broken}, line 8: source 'feed': allow_hosts: 'exa mple' is not a host name: give the"
+        ' name or address alone, without scheme, port or path, e.g. allow_hosts ='
+        ' ["intranet.example", "127.0.0.1"]'),
+    ]
+
+
 @pytest.fixture()
 def small_db(tmp_path: Path) -> Path:
     path = tmp_path / "w.duckdb"
@@ -160,6 +227,33 @@ def test_parse_prints_each_page_as_a_json_line(fixtures_dir: Path, tmp_path: Pat
     png = tmp_path / "image.html"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
     assert_clean_error(newsfacts("parse", str(png)), "PNG")
+
+
+def test_parse_prints_each_page_as_text(fixtures_dir: Path) -> None:
+    pages = sorted((fixtures_dir / "pages").glob("*.html"))
+    result = newsfacts("parse", *map(str, pages))  # text is the default format
+    assert result.returncode == 0, result.stderr
+    blocks = result.stdout.split("== ")[1:]
+    assert [b.splitlines()[0] for b in blocks] == [str(p) for p in pages]
+    china = next(b for b in blocks if "chinadaily" in b.splitlines()[0])
+    lines = china.splitlines()
+    assert lines[1].startswith("title:     ") and "1.32b" in lines[1]
+    assert lines[2].startswith("published: 2025-07-14T19:33")
+    assert lines[3] == ""
+    assert "3.49 trillion yuan ($487 billion)" in china and "Copyright" not in china
+    assert newsfacts("parse", "--format", "text", *map(str, pages)).stdout == result.stdout
+
+
+def test_parse_prints_every_page_as_one_json_array(fixtures_dir: Path) -> None:
+    pages = sorted((fixtures_dir / "pages").glob("*.html"))
+    result = newsfacts("parse", "--format", "json", *map(str, pages))
+    assert result.returncode == 0, result.stderr
+    records = json.loads(result.stdout)
+    assert isinstance(records, list) and [r["path"] for r in records] == [str(p) for p in pages]
+    assert all(set(r) == {"path", "title", "published", "canonical_url", "text"} for r in records)
+    as_lines = newsfacts("parse", "--format", "jsonl", *map(str, pages))
+    assert records == [json.loads(line) for line in as_lines.stdout.splitlines()]
+    assert_clean_error(newsfacts("parse", "--format", "xml", str(pages[0])), "unknown format")
 
 
 def test_the_command_line_starts_without_loading_the_warehouse_stack():
