@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from extractors import context
 from extractors.candidates import Candidate, find_candidates
 from extractors.records import Change, Figure
+from extractors.tables import TextTable, apply_unit, context_of, find_tables
 from extractors.units import lexicon
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ class Sentence:
     candidates: list[Candidate] = field(default_factory=list)
     doc: Any = None
     doc_start: int = 0  # where the text given to spaCy starts (a window of a long sentence)
+    table: TextTable | None = None  # a row of a table: context comes from its headers
 
 
 @lru_cache(maxsize=2)
@@ -122,6 +124,10 @@ MAX_SENTENCE = 1200  # characters: longer "sentences" (tables, run-on lines) are
 def _prepare(text: str) -> list[Sentence]:
     found = find_candidates(text)
     sentences = _bounded(text, split_sentences(text), found)
+    for table in find_tables(text):
+        for sentence in sentences:
+            if table.start <= sentence.start and sentence.end <= table.end:
+                sentence.table = table
     index = 0
     for cand in found:
         while index < len(sentences) and sentences[index].end <= cand.start:
@@ -160,6 +166,8 @@ def _outside_candidates(pos: int, starts: list[int], ends: dict[int, int]) -> in
 
 
 def _needs_nlp(sentence: Sentence) -> bool:
+    if sentence.table is not None:
+        return False  # a table row: its headers are the context, not a parse
     return any(c.kind in _CONTEXT_KINDS for c in sentence.candidates)
 
 
@@ -392,6 +400,9 @@ def assemble(
     figures: list[Figure] = []
     carry: dict[int, str | None] = {}
     for sentence in sentences:
+        if sentence.table is not None:
+            figures.extend(_table_figure(text, sentence, c, published) for c in sentence.candidates)
+            continue
         mentions = context.find_periods(text, sentence.start, sentence.end, published)
         fallback = carry.get(sentence.paragraph)
         reader = _SentenceReader(text, sentence, mentions, fallback, dominant, len(figures))
@@ -400,6 +411,52 @@ def assemble(
         if own:
             carry[sentence.paragraph] = own[-1]
     return _yen_or_yuan(text, figures)
+
+
+def _table_figure(text: str, sentence: Sentence, cand: Candidate, published: date | None) -> Figure:
+    """Return the figure of a table cell, its context read from the row label, the column
+    header and the caption ("| Guangdong | 5,850 |" under "2024", "(billion yuan)")."""
+    figure = Figure(
+        start=cand.start,
+        end=cand.end,
+        surface=text[cand.start : cand.end],
+        value=cand.value,
+        unit=cand.unit,
+        kind=cand.kind,
+        approx=cand.approx,
+        sentence_start=sentence.start,
+        sentence_end=sentence.end,
+        warnings=tuple(cand.warnings),
+    )
+    table = sentence.table
+    where = table.cell_at(cand.start) if table is not None else None
+    if table is None or where is None or where[1] == 0 or cand.kind == "ordinal":
+        return figure  # a number in a row label, or outside the cells
+    cell = context_of(table, where[0], where[1], published)
+    value, unit, kind = cand.value, cand.unit, cand.kind
+    scaled = None
+    if cand.unit is None and cand.scale is None and cell.unit_text:
+        scaled = apply_unit(cand.value, cell.unit_text)
+    if scaled is not None:
+        value, unit, kind = scaled
+    change = None
+    if cell.is_change and kind in ("count", "percent", "money", "measure"):
+        change = Change("down" if value < 0 else "up", cell.reference_period, None)
+        kind = "change"
+    warnings = figure.warnings
+    if scaled is not None:
+        warnings = tuple(w for w in warnings if w != "ambiguous_thousands_separator")
+    return dataclasses.replace(
+        figure,
+        value=value,
+        unit=unit,
+        kind=kind,
+        measure=cell.measure,
+        entity=cell.entity,
+        period=cell.period,
+        change=change,
+        warnings=warnings,
+    )
 
 
 _JAPAN = re.compile(
