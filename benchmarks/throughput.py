@@ -6,14 +6,20 @@ Run from the repository root::
     python -m benchmarks.throughput --repeat 3    # best of 3 runs each
     python -m benchmarks.throughput --json out.json
 
-Each extractor runs in its own child process (measured by a small wrapper process, so that the
-peak resident memory, ``ru_maxrss`` of the wrapper's children, belongs to that run alone). The
-wall time includes start-up (imports, loading the spaCy model); a run over an empty input
-measures that start-up, and the table also gives the rate without it. Ours runs twice: in one
-process, and with ``--processes 2`` (a spaCy pipeline per worker process). The workers are not
-the wrapper's children and an empty run starts none, so that row gives wall time only. When the ``newsfacts``
-command has no ``extract --batch`` yet, ours runs through the Python API ``extract_many`` instead,
-and the output says so. Timings on a shared 2-core machine are noisy: compare within one run.
+Each extractor runs in its own child process under a small wrapper that reports the wall time
+and the peak memory of that run. Peak memory is measured the same way for every row: the wrapper
+samples, every 50 ms, the resident set (``VmRSS`` in ``/proc/<pid>/status``) of the child and of
+all its descendants (found through ``/proc/<pid>/task/*/children``, or by parent pid in
+``/proc/*/stat`` where the kernel has no such file) and keeps the peak of the sum. So the
+``--processes 2`` row counts its workers and the process that forks them; pages those processes
+share (the model loaded before the fork) are counted once per process, so that row overstates
+its real footprint somewhat. A peak shorter than one sampling interval can be missed. The wall
+time includes start-up (imports, loading the spaCy model); a run over an empty input measures
+that start-up, and the table also gives the rate without it. Ours runs twice: in one process,
+and with ``--processes 2`` (a spaCy pipeline per worker process); an empty run starts no worker,
+so that row has no start-up figure. When the ``newsfacts`` command has no ``extract --batch``
+yet, ours runs through the Python API ``extract_many`` instead, and the output says so. Timings
+on a shared 2-core machine are noisy: compare within one run.
 """
 
 from __future__ import annotations
@@ -34,15 +40,69 @@ BENCH = ROOT.parent / "shared" / "html_bench" / "ground_truth.jsonl"
 PARALLEL_PROCESSES = 2  # this machine's cores
 PARALLEL = f"ours, {PARALLEL_PROCESSES} processes"
 
-# Runs the command in argv[1:] with stdout discarded; prints its wall time and peak memory.
+# Runs the command in argv[1:] with stdout discarded; prints its wall time and the peak of the
+# summed resident memory of the command's process tree, sampled every 50 ms.
 _WRAPPER = """
-import json, resource, subprocess, sys, time
+import json, os, subprocess, sys, threading, time
+
+def children(pid):
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+        found = []
+        for task in tasks:
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                found += [int(c) for c in handle.read().split()]
+        return found
+    except FileNotFoundError:  # no children file: find them by parent pid
+        found = []
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat") as handle:
+                        stat = handle.read()
+                except OSError:
+                    continue
+                if int(stat[stat.rindex(")") + 2:].split()[1]) == pid:
+                    found.append(int(entry))
+        return found
+    except OSError:
+        return []
+
+def rss_kib(pid):
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+def tree_rss_kib(root):
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss_kib(pid)
+        todo += children(pid)
+    return total
+
+peak = [0]
+done = threading.Event()
+def sample(pid):
+    while not done.is_set():
+        peak[0] = max(peak[0], tree_rss_kib(pid))
+        done.wait(0.05)
+
 began = time.perf_counter()
-done = subprocess.run(sys.argv[1:], check=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+sampler = threading.Thread(target=sample, args=(child.pid,), daemon=True)
+sampler.start()
+_, stderr = child.communicate()
 seconds = time.perf_counter() - began
-peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"seconds": seconds, "peak_kib": peak_kib, "code": done.returncode,
-                  "stderr": done.stderr[-2000:]}))
+done.set()
+sampler.join()
+print(json.dumps({"seconds": seconds, "peak_kib": peak[0], "code": child.returncode,
+                  "stderr": stderr[-2000:]}))
 """
 
 # Our Python API over a batch file, used when the CLI has no `extract --batch`.
@@ -102,7 +162,7 @@ def cli_has_processes(exe: str) -> bool:
 
 
 def measure(command: list[str]) -> dict[str, Any]:
-    """Run ``command`` under the wrapper; return seconds, peak memory (KiB) and exit code."""
+    """Run ``command`` under the wrapper; return seconds, peak tree memory (KiB), exit code."""
     done = subprocess.run(
         [sys.executable, "-c", _WRAPPER, *command],
         check=False,
@@ -150,17 +210,16 @@ def run(rows: Sequence[dict[str, Any]], repeat: int = 1) -> dict[str, Any]:
                 "seconds": round(best["seconds"], 2),
                 "words_per_second": round(words / best["seconds"]),
             }
+            # the same sampled process-tree peak for every row, workers included
+            report[name]["peak_memory_mib"] = round(max(r["peak_kib"] for r in runs) / 1024, 1)
             if name == PARALLEL:
-                # an empty run starts no worker, and the workers are not the wrapper's children:
-                # neither start-up nor peak memory would be measured honestly
-                report[name].update(startup_seconds=None, words_per_second_after_startup=None,
-                                    peak_memory_mib=None)
+                # an empty run starts no worker: its start-up would not be this row's
+                report[name].update(startup_seconds=None, words_per_second_after_startup=None)
                 continue
             startup = min(measure([*command, str(empty)])["seconds"] for _ in range(repeat))
             report[name].update(
                 startup_seconds=round(startup, 2),
                 words_per_second_after_startup=round(words / max(best["seconds"] - startup, 1e-9)),
-                peak_memory_mib=round(max(r["peak_kib"] for r in runs) / 1024, 1),
             )
     ours, peer = report["ours"], report["quantulum3"]
     report["ratio"] = round(ours["words_per_second"] / peer["words_per_second"], 2)
@@ -190,8 +249,13 @@ def format_report(report: dict[str, Any]) -> str:
         if name not in report:
             continue
         r = report[name]
-        cells = [r["seconds"], r["startup_seconds"], r["words_per_second"],
-                 r["words_per_second_after_startup"], r["peak_memory_mib"]]
+        cells = [
+            r["seconds"],
+            r["startup_seconds"],
+            r["words_per_second"],
+            r["words_per_second_after_startup"],
+            r["peak_memory_mib"],
+        ]
         shown = ["-" if c is None else f"{c:,}" if isinstance(c, int) else str(c) for c in cells]
         lines.append(f"| {name} | " + " | ".join(shown) + " |")
     lines.append("")
