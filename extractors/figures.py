@@ -124,10 +124,14 @@ MAX_SENTENCE = 1200  # characters: longer "sentences" (tables, run-on lines) are
 def _prepare(text: str) -> list[Sentence]:
     found = find_candidates(text)
     sentences = _bounded(text, split_sentences(text), found)
-    for table in find_tables(text):
-        for sentence in sentences:
-            if table.start <= sentence.start and sentence.end <= table.end:
-                sentence.table = table
+    tables = find_tables(text)
+    if tables:
+        starts = [s.start for s in sentences]
+        for table in tables:
+            index = bisect.bisect_left(starts, table.start)
+            while index < len(sentences) and sentences[index].end <= table.end:
+                sentences[index].table = table
+                index += 1
     index = 0
     for cand in found:
         while index < len(sentences) and sentences[index].end <= cand.start:
@@ -165,9 +169,14 @@ def _outside_candidates(pos: int, starts: list[int], ends: dict[int, int]) -> in
     return pos
 
 
+# a "sentence" holding more candidates than this is a dump of numbers (a flattened list, a
+# garbled page), not prose: its figures are read without context, keeping the cost linear
+MAX_CANDIDATES = 60
+
+
 def _needs_nlp(sentence: Sentence) -> bool:
-    if sentence.table is not None:
-        return False  # a table row: its headers are the context, not a parse
+    if sentence.table is not None or len(sentence.candidates) > MAX_CANDIDATES:
+        return False  # a table row (its headers are the context) or a dump of numbers
     return any(c.kind in _CONTEXT_KINDS for c in sentence.candidates)
 
 
@@ -403,6 +412,9 @@ def assemble(
         if sentence.table is not None:
             figures.extend(_table_figure(text, sentence, c, published) for c in sentence.candidates)
             continue
+        if len(sentence.candidates) > MAX_CANDIDATES:
+            figures.extend(_plain_figure(text, sentence, c) for c in sentence.candidates)
+            continue
         mentions = context.find_periods(text, sentence.start, sentence.end, published)
         fallback = carry.get(sentence.paragraph)
         reader = _SentenceReader(text, sentence, mentions, fallback, dominant, len(figures))
@@ -413,10 +425,9 @@ def assemble(
     return _yen_or_yuan(text, figures)
 
 
-def _table_figure(text: str, sentence: Sentence, cand: Candidate, published: date | None) -> Figure:
-    """Return the figure of a table cell, its context read from the row label, the column
-    header and the caption ("| Guangdong | 5,850 |" under "2024", "(billion yuan)")."""
-    figure = Figure(
+def _plain_figure(text: str, sentence: Sentence, cand: Candidate) -> Figure:
+    """Return the figure of a candidate as the candidate pass read it, without context."""
+    return Figure(
         start=cand.start,
         end=cand.end,
         surface=text[cand.start : cand.end],
@@ -428,6 +439,12 @@ def _table_figure(text: str, sentence: Sentence, cand: Candidate, published: dat
         sentence_end=sentence.end,
         warnings=tuple(cand.warnings),
     )
+
+
+def _table_figure(text: str, sentence: Sentence, cand: Candidate, published: date | None) -> Figure:
+    """Return the figure of a table cell, its context read from the row label, the column
+    header and the caption ("| Guangdong | 5,850 |" under "2024", "(billion yuan)")."""
+    figure = _plain_figure(text, sentence, cand)
     table = sentence.table
     where = table.cell_at(cand.start) if table is not None else None
     if table is None or where is None or where[1] == 0 or cand.kind == "ordinal":

@@ -15,6 +15,7 @@ under it; a column of changes ("Change (%)", "Growth", "YoY") makes its cells ch
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -51,14 +52,16 @@ class TextTable:
     caption: str | None
     header: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
+    row_starts: tuple[int, ...] = ()  # where each body row's first cell starts (for bisect)
 
     def cell_at(self, pos: int) -> tuple[int, int] | None:
         """Return (row, column) of the body cell holding ``pos``, or None."""
-        for r, row in enumerate(self.rows):
-            if row and row[0].start - 2 <= pos <= row[-1].end + 2:
-                for c, cell in enumerate(row):
-                    if cell.start <= pos < max(cell.end, cell.start + 1):
-                        return r, c
+        r = bisect.bisect_right(self.row_starts, pos) - 1
+        if r < 0:
+            return None
+        for c, cell in enumerate(self.rows[r]):
+            if cell.start <= pos < max(cell.end, cell.start + 1):
+                return r, c
         return None
 
 
@@ -107,7 +110,8 @@ def _table(text: str, block: list[re.Match[str]]) -> list[TextTable]:
         header, rows = tuple(c.text for c in rows[0]), rows[1:]
     if not rows:
         return []
-    return [TextTable(block[0].start(), block[-1].end(), caption, header, tuple(rows))]
+    starts = tuple(row[0].start for row in rows)
+    return [TextTable(block[0].start(), block[-1].end(), caption, header, tuple(rows), starts)]
 
 
 def _cells(text: str, row: re.Match[str]) -> tuple[Cell, ...]:

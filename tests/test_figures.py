@@ -203,3 +203,14 @@ def test_missing_model_falls_back_to_blank_pipeline_and_says_so_once(
         ("5%", 5.0, "2024"),
         ("$3 billion", 3e9, "2024"),
     ]
+
+
+def test_a_dump_of_numbers_is_read_without_context() -> None:
+    # a flattened list of 100 numbers in one "sentence": values only, no parse (linear cost)
+    dump = "Lottery results " + ", ".join(str(n) for n in range(101, 201)) + "."
+    text = "Almost 253 million people joined maternity insurance in 2024.\n" + dump
+    figures = extract_figures(text)
+    assert figures[0].measure == "maternity insurance"
+    listed = figures[1:]
+    assert [f.value for f in listed] == [float(n) for n in range(101, 201)]
+    assert all(f.measure is None and f.entity is None for f in listed)

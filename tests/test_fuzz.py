@@ -56,9 +56,11 @@ NEWSY = st.sampled_from(
     ]
 )
 TEXTS = st.one_of(
-    st.text(max_size=300),
-    st.lists(NEWSY, max_size=60).map("".join),
-    st.binary(max_size=300).map(lambda b: b.decode("utf-8", errors="replace")),
+    st.text(max_size=2_000),
+    st.lists(NEWSY, max_size=400).map("".join),
+    st.binary(max_size=2_000).map(lambda b: b.decode("utf-8", errors="replace")),
+    # a run of one piece repeated: separators, signs and digits in long rows
+    st.tuples(NEWSY, st.integers(50, 3_000)).map(lambda p: p[0] * p[1]),
 )
 
 
@@ -90,12 +92,28 @@ def test_candidate_spans_stay_inside_the_text(text: str) -> None:
         "",
         "\x00\x01\x02\xff\ufffd" * 1000,
         "1" * 100_000,
-        "1," * 50_000,
-        "." * 100_000,
+        "1," * 500_000,
+        "." * 1_000_000,
+        "1 " * 200_000,
+        "-1" * 100_000,
+        "1:" * 100_000,
+        "| 1 | 2 |\n" * 20_000,
         "中文 🙂 ١٢٣ Ⅻ 12 " * 2_000,
         "It rose 5% to $3bn. " * 500,
     ],
-    ids=["empty", "garbage", "digits", "commas", "dots", "scripts", "repeated-news"],
+    ids=[
+        "empty",
+        "garbage",
+        "digits",
+        "commas",
+        "dots",
+        "spaced-digits",
+        "signs",
+        "colons",
+        "table-rows",
+        "scripts",
+        "repeated-news",
+    ],
 )
 def test_bad_inputs(text: str) -> None:
     _check(text, "2025-07-14")
