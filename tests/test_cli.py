@@ -54,6 +54,25 @@ def test_extract_reads_stdin_and_keeps_the_span_invariant() -> None:
     assert figures[1]["change"]["direction"] == "up"
 
 
+def test_extract_without_the_model_says_so_once(tmp_path: Path) -> None:
+    # a pipeline that is not installed: figures still come, with one warning line on stderr
+    text = "Sales rose 12% to $3.4bn last year."
+    result = newsfacts("extract", "--model", "no_such_model", "--published", "2025-03-01",
+                       stdin=text)
+    assert result.returncode == 0, result.stderr
+    figures = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(f["surface"], f["measure"]) for f in figures] == [("12%", None), ("$3.4bn", None)]
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and "'no_such_model' is not installed" in warnings[0]
+    batch = tmp_path / "in.jsonl"
+    batch.write_text("".join(json.dumps({"id": i, "text": text}) + "\n" for i in range(40)))
+    result = newsfacts("extract", "--batch", str(batch), "--processes", "2",
+                       "--model", "no_such_model")
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 40
+    assert result.stderr.count("is not installed") == 1
+
+
 def test_extract_batch_keeps_input_order(tmp_path: Path) -> None:
     lines = [
         {"id": "b", "text": "Revenue was $5.2bn.", "published": "2024-01-01"},
