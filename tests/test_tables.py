@@ -130,3 +130,36 @@ def test_doctests_pass() -> None:
 def test_module_is_pure() -> None:
     source = Path(extractors.tables.__file__).read_text(encoding="utf-8")
     assert "prefect" not in source and "duckdb" not in source
+
+
+@pytest.mark.slow
+def test_a_table_page_loads_its_cells_as_facts(prefect_harness, tmp_path: Path) -> None:
+    import duckdb
+
+    from flows.pipeline import ingest
+
+    page = tmp_path / "exports.html"
+    page.write_text(PAGE, encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    summary = ingest(sources=[str(page)], db=str(db), report=None)
+    assert summary.status == "ok" and summary.articles_loaded == 1
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        facts = con.execute(
+            "select surface, value, unit, kind, measure, entity, period, change_direction,"
+            " change_reference_period from figures where sentence like '| Guangdong |%'"
+            " order by start_char"
+        ).fetchall()
+        flags = con.execute("select check_name, message from open_flags").fetchall()
+    finally:
+        con.close()
+    assert facts == [
+        ("5,440", 5.44e12, "CNY", "money", "Exports", "Guangdong", "2023", None, None),
+        ("5,850", 5.85e12, "CNY", "money", "Exports", "Guangdong", "2024", None, None),
+        ("7.5", 7.5, "percent", "change", "Exports", "Guangdong", "2024", "up", "2023"),
+    ]
+    # the page's Zhejiang row is wrong on purpose: 3,570 -> 3,830 is +7.3%, not -1.2%;
+    # Guangdong (+7.5%) and Jiangsu (+9.8%) add up and raise nothing
+    assert [(name, "3,570" in message) for name, message in flags] == [
+        ("implied_prior_conflict", True)
+    ]
