@@ -342,6 +342,11 @@ def _attach_suffix(text: str, cand: Candidate, value: Decimal) -> None:
         mult = _MULTIPLIER_SUFFIX.match(text, pos, min(len(text), pos + 8))
         if mult and cand.currency is None and _is_multiplier(text, mult, cand):
             cand.unit, cand.kind, pos = "times", "ratio", mult.end()
+    named = _DOLLAR_NAMED.match(text, pos) if cand.unit == cand.currency == "USD" else None
+    if named and text[cand.start : cand.num_start].strip() == "$":
+        # "$10 billion (Canadian)": the bare sign's dollar is named after the figure
+        cand.currency = cand.unit = _DOLLAR_COUNTRIES[named.group("country").lower()]
+        pos = named.end()
     if cand.currency and not cand.unit:
         cand.unit = cand.currency
     if cand.kind == "count" and cand.currency:
@@ -354,6 +359,24 @@ def _attach_suffix(text: str, cand: Candidate, value: Decimal) -> None:
         cand.unit, cand.subunit = code, True
         divisor = {"sat": 10**8, "dime": 10, "nickel": 20}.get(part, 100)
         cand.value = float(Decimal(repr(cand.value)) / divisor)
+
+
+_DOLLAR_COUNTRIES = {
+    "us": "USD",
+    "u.s.": "USD",
+    "american": "USD",
+    "canadian": "CAD",
+    "australian": "AUD",
+    "new zealand": "NZD",
+    "hong kong": "HKD",
+    "singapore": "SGD",
+    "taiwan": "TWD",
+    "taiwanese": "TWD",
+}
+_DOLLAR_NAMED = re.compile(
+    r"[\s\u00a0]{0,2}\((?P<country>US|U\.S\.|American|Canadian|Australian|New Zealand|Hong Kong"
+    r"|Singapore|Taiwan(?:ese)?)(?:[\s\u00a0]{1,2}dollars?)?\)"
+)
 
 
 _FREQUENCY_AFTER = re.compile(

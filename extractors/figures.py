@@ -527,6 +527,7 @@ _NOUN_AFTER = re.compile(r"[\s\u00a0]{1,2}[a-z]{2,20}s\b")
 _LIST_GAP = re.compile(
     r"[\s\u00a0]{1,2}[a-z]{2,20}(?:[\s\u00a0][a-z]{2,20})?(?:,|,? and)[\s\u00a0]{1,2}"
 )
+_BETWEEN = re.compile(r"\b(?i:between)[\s\u00a0]{1,2}$")
 _EVENTS = re.compile(r"[\s\u00a0]{1,2}times\b", re.IGNORECASE)
 # "up 3.96 million or 1.6 percent", "fell 300 points, or 0.8%", "rose by 50,000 people, or 1.2%"
 _CHAIN = re.compile(
@@ -558,6 +559,22 @@ class _SentenceReader:
             direction = self._direction(cand, out, directions)
             out.append(self._figure(cand, direction, out, directions))
             directions.append(direction)
+        return self._ranges_share_context(out)
+
+    def _ranges_share_context(self, out: list[Figure]) -> list[Figure]:
+        """Give the low end of a range the measure of its high end: in "10-15 cm of snow" the
+        parse hangs "snow" on the second number only."""
+        for index in range(len(out) - 1):
+            low, high = out[index], out[index + 1]
+            if (
+                (low.approx, high.approx) == ("at_least", "at_most")
+                and low.unit == high.unit
+                and high.measure
+                and high.start - low.end <= 12
+            ):
+                out[index] = dataclasses.replace(
+                    low, measure=high.measure, entity=low.entity or high.entity
+                )
         return out
 
     def _direction(
@@ -567,6 +584,8 @@ class _SentenceReader:
             return None  # a multiplier, or a count of events ("rose three times this year")
         qualifier = context.qualifier_before(self.text, cand.start)
         start = qualifier[1] if qualifier else cand.start
+        opener = _BETWEEN.search(self.text, max(0, start - 12), start)
+        start = opener.start() if opener else start  # "rose between 20 and 30 percent"
         direction = context.change_direction(self.text, start, cand.end)
         if direction is None and out and directions[-1]:
             between = self.text[out[-1].end : cand.start]
