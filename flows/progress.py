@@ -8,17 +8,20 @@ from typing import Any
 class RunProgress:
     """A rich progress bar that shows one stage at a time; does nothing when disabled.
 
-    ``console`` (a ``rich.console.Console``) is where the bar is drawn; by default rich's own
-    stderr console. The bar is transient: it disappears when the run ends, leaving the summary.
+    ``console`` (a ``rich.console.Console``) is where the bar is drawn; by default a console on
+    stderr, the stream whose terminal `newsfacts run` checks, so that piped output (the summary,
+    on stdout) stays plain. The bar is transient: it disappears when the run ends.
     """
 
     def __init__(self, enabled: bool, console: Any = None) -> None:
         self._bar: Any = None
         self._task: Any = None
         if enabled:
+            from rich.console import Console
             from rich.progress import Progress
 
-            self._bar = Progress(transient=True, console=console)
+            # rich's default console is stdout's: the bar would vanish with `newsfacts run | tee`
+            self._bar = Progress(transient=True, console=console or Console(stderr=True))
             self._bar.start()
 
     @property
