@@ -188,23 +188,142 @@ def test_two_real_runs_on_one_warehouse_one_after_the_other(tmp_path: Path) -> N
     assert runs[1][0] >= runs[0][1]  # the second run started after the first had finished
 
 
-# --------------------------------------------------------------------------- an existing cluster
+# --------------------------------------------------------------------------- same site, three ways
+
+# what differs between two runs of the same sources: ids and times, never content
+RUN_COLUMNS = {
+    "articles": "run_id, loaded_at, fetched_at",
+    "figures": "run_id",
+    "failures": "run_id, failed_at",
+    "fetches": "run_id, fetched_at, elapsed_ms",
+}
+# pages with one outcome whatever the timing (no hangs, no once-only faults)
+STEADY_FAULTS = ("/fault/404", "/fault/500", "/fault/image.png", "/fault/to-private",
+                 "/fault/chain/2", "/fault/cp1252-undeclared", "/members/members-only.html")
+
+
+def table(db: Path, name: str) -> list[tuple]:
+    """Return every row of a table without the columns that name the run or time it."""
+    return rows(db, f"select * exclude ({RUN_COLUMNS[name]}) from {name} order by all")
+
+
+def write_remote_sources(folder: Path, site: NewsSite) -> Path:
+    """A sources file of the bundled pages and the test site's feed, sitemap index and faults."""
+    path = folder / "sources.toml"
+    faults = ", ".join(f'"{site.url(p)}"' for p in STEADY_FAULTS)
+    path.write_text(textwrap.dedent(f"""\
+        [fetch]
+        timeout_s = 2
+        retries = 1
+        backoff_s = 0.05
+
+        [[sources]]
+        name = "bundled"
+        folder = "{FIXTURES_DIR / 'pages'}"
+
+        [[sources]]
+        name = "test-feed"
+        feed = "{site.url('/feed.atom')}"
+        allow_hosts = ["127.0.0.1"]
+
+        [[sources]]
+        name = "test-sitemap"
+        sitemap = "{site.url('/sitemap.xml')}"
+        allow_hosts = ["127.0.0.1"]
+
+        [[sources]]
+        name = "faults"
+        urls = [{faults}]
+        allow_hosts = ["127.0.0.1"]
+        """), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def threaded(prefect_harness, site: NewsSite, tmp_path_factory):
+    """The sequential baseline: the remote sources run in threads, in this process."""
+    from flows.pipeline import run_ingest
+
+    folder = tmp_path_factory.mktemp("threaded")
+    sources = write_remote_sources(folder, site)
+    summary = run_ingest(Settings(sources_file=sources, db_path=folder / "w.duckdb",
+                                  report_path=None, wait_s=30))
+    assert "Dask" not in summary.task_runner
+    assert summary.status == "partial" and summary.articles_loaded >= 5
+    return sources, folder / "w.duckdb", summary
+
+
+def assert_same_warehouse(db: Path, baseline: Path, robots: str, workers: int) -> None:
+    """Assert two warehouses hold the same articles, figures, failures and fetches."""
+    for name in ("articles", "figures", "failures"):
+        assert table(db, name) == table(baseline, name), name
+    assert len(table(baseline, "figures")) >= 20
+    # every page and feed is fetched once, as in threads; robots.txt once per process that
+    # asked the site (each worker process has its own fetcher, so its own robots.txt cache)
+    fetches, expected = table(db, "fetches"), table(baseline, "fetches")
+    assert [r for r in fetches if r[0] != robots] == [r for r in expected if r[0] != robots]
+    mine, theirs = [r for r in fetches if r[0] == robots], [r for r in expected if r[0] == robots]
+    assert len(theirs) == 1 and 1 <= len(mine) <= workers and set(mine) == set(theirs)
 
 
 @pytest.mark.slow
-def test_an_existing_dask_cluster_is_used_by_its_address(prefect_harness, tmp_path: Path) -> None:
+def test_an_existing_dask_cluster_runs_the_tasks_and_builds_the_same_warehouse(
+    threaded, site: NewsSite, tmp_path: Path
+) -> None:
     from distributed import LocalCluster
 
     from flows.pipeline import run_ingest
 
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+    sources, baseline, by_threads = threaded
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                       dashboard_address=":0") as cluster:
         address = cluster.scheduler_address
-        summary = run_ingest(Settings(db_path=tmp_path / "w.duckdb", report_path=None,
-                                      dask_address=address, wait_s=30))
-        assert len(cluster.scheduler.workers) == 1  # the cluster outlives the run: it is not ours
-    assert summary.task_runner == f"on a Dask cluster at {address} of 1 worker"
-    assert summary.status == "ok" and summary.articles_loaded == 2  # the bundled articles
+        summary = run_ingest(Settings(sources_file=sources, db_path=tmp_path / "w.duckdb",
+                                      report_path=None, dask_address=address, wait_s=30))
+        assert len(cluster.scheduler.workers) == 2  # the cluster outlives the run: it is not ours
+        # the tasks ran on this cluster's workers: what its scheduler saw finish, by task
+        done = {name: prefix.state_counts["memory"]
+                for name, prefix in cluster.scheduler.task_prefixes.items()}
+    assert summary.task_runner == f"on a Dask cluster at {address} of 2 workers"
+    (runner,) = rows(tmp_path / "w.duckdb", "select task_runner from runs")[0]
+    assert runner == summary.task_runner
+    assert done.get("discover_task") == 3  # the feed, the sitemap index, the URL list
+    fetched_pages = rows(tmp_path / "w.duckdb",
+                         "select count(*) from articles where source <> 'bundled'")[0][0]
+    assert done.get("fetch_page_task", 0) >= fetched_pages >= 3
+    assert done.get("read_local_source") == 1
+    assert done.get("parse_page") == summary.articles_seen
+    assert done.get("extract_figures_task", 0) >= 1
+    assert (summary.status, summary.articles_seen, summary.articles_loaded,
+            summary.figures_loaded) == (by_threads.status, by_threads.articles_seen,
+                                        by_threads.articles_loaded, by_threads.figures_loaded)
+    assert_same_warehouse(tmp_path / "w.duckdb", baseline, site.url("/robots.txt"), workers=2)
+
+
+@pytest.mark.slow
+def test_workers_without_a_prefect_server_get_the_flows_temporary_one(
+    threaded, site: NewsSite, tmp_path: Path
+) -> None:
+    sources, baseline, _ = threaded
+    db = tmp_path / "w.duckdb"
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env |= {"PREFECT_HOME": str(tmp_path / "prefect"),
+            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120"}
+    done = subprocess.run(
+        [sys.executable, "-m", "flows.cli", "run", "--workers", "2", "--sources", str(sources),
+         "--db", str(db), "--report", str(tmp_path / "r.html"), "--no-progress", "--wait", "30"],
+        capture_output=True, text=True, timeout=900, env=env, cwd=tmp_path, check=False,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
+    (summary,) = [line for line in done.stdout.splitlines() if line.startswith("run ")]
+    assert "(partial, on a Dask cluster of 2 workers)" in summary
+    # one temporary server, the flow's: the workers reported to it rather than start their own
+    started = [line for line in (done.stdout + done.stderr).splitlines()
+               if "Starting temporary server" in line]
+    assert len(started) == 1, started
+    for name in ("articles", "figures"):
+        assert table(db, name) == table(baseline, name), name
+    assert (tmp_path / "r.html").exists()
 
 
 def test_a_remote_cluster_without_a_prefect_server_is_refused_in_one_line(tmp_path: Path) -> None:
