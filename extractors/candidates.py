@@ -16,7 +16,14 @@ from decimal import Decimal
 
 from extractors import numbers
 from extractors.joins import distribute, join_money_parts, join_ratios
-from extractors.masks import MONTHS, after_identifier_word, inside, is_not_figure, mask_spans
+from extractors.masks import (
+    MONTHS,
+    after_identifier_word,
+    inside,
+    is_not_figure,
+    mask_spans,
+    mask_start_within,
+)
 from extractors.phrases import PERIOD_NAME_AFTER, find_phrases
 from extractors.units import (
     UnitMatch,
@@ -57,7 +64,7 @@ _NUMBER = re.compile(
     (?:(?P<ord>(?<![\w.])[0-9]{{1,4}}{_ORDINAL_TAIL}\b)
     |(?P<sci>(?<![\w.,])[0-9]{{1,4}}(?:\.[0-9]{{1,12}})?(?:[eE][-+−]?[0-9]{{1,3}}
         |[\s\u00a0]?[×xX*][\s\u00a0]?10\^?[-+−]?[0-9]{{1,3}})(?![0-9.]))
-    |(?P<frac>(?<![\w.,/])(?<!/[ ])(?:[0-9]{{1,3}}[\s\u00a0]{{1,2}})?[0-9]{{1,3}}[ ]?/[ ]?[0-9]{{1,3}}
+    |(?P<frac>(?<![\w.,/])(?<!/[ ])(?:[0-9]{{1,3}}(?:[\s\u00a0]{{1,2}}|-(?=[0-9]/)))?[0-9]{{1,3}}[ ]?/[ ]?[0-9]{{1,3}}
         (?![0-9/])(?![ ]/))  # 3/4, 2 1/2, tokenised "7 3 / 4"
     |(?P<vulgar>(?<![\w.,])[0-9]{{0,3}}[½⅓⅔¼¾⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞])
     |(?P<spaced>(?<![0-9.,])[0-9]{{1,3}}(?:[ ],[ ][0-9]{{3}}){{1,6}}(?:[ ]\.[ ][0-9]{{1,9}})?(?!,?[0-9])
@@ -104,16 +111,27 @@ def find_candidates(text: str) -> list[Candidate]:
     for match in _NUMBER.finditer(text):
         if inside(masked, match.start()) and not match.group("sci"):
             continue
+        cut = mask_start_within(masked, match.start(), match.end())
+        if cut is not None and match.group("digits") and text[cut - 1] in " \u00a0\u202f":
+            # "roughly 400 737 Max jets": a space-grouped number runs into a masked name
+            head = re.match(r"[0-9]{1,3}", text[match.start() : cut])
+            if head:
+                cand = _number(text, match.start(), match.start() + head.end(), "digits")
+                if cand is not None:
+                    found.append(cand)
+            continue
         cand = _ordinal(text, match) if match.group("ord") else _digits(text, match)
         if cand is not None:
             found.append(cand)
         if match.group("digits") and text[match.end() : match.end() + 1] == ",":
             found.extend(_comma_list(text, match))
     found.extend(_word_candidates(text, masked))
+    found.extend(_point_fractions(text))
     found = _drop_restated(text, _drop_overlaps(sorted(found, key=lambda c: (c.start, -c.end))))
     return join_money_parts(text, join_ratios(text, distribute(text, found)))
 
 
+_MONTH_BEFORE = re.compile(rf"\b{MONTHS}\.?[\s\u00a0]{{1,2}}$")
 _OPEN_PAREN = re.compile(r"[\s\u00a0]{0,2}\([\s\u00a0]?")
 _CLOSE_PAREN = re.compile(r"[\s\u00a0]?\)")
 
@@ -138,6 +156,8 @@ def _drop_restated(text: str, found: list[Candidate]) -> list[Candidate]:
 def _ordinal(text: str, match: re.Match[str]) -> Candidate | None:
     if PERIOD_NAME_AFTER.match(text, match.end(), min(len(text), match.end() + 24)):
         return None
+    if _MONTH_BEFORE.search(text, max(0, match.start() - 12), match.start()):
+        return None  # "on November 5th": a date
     value = numbers.ordinal_value(match.group(0))
     if value is None:
         return None
@@ -203,7 +223,7 @@ _GOOD_DENOMINATORS = frozenset((2, 3, 4, 5, 6, 8, 10, 16, 32, 64, 100))
 def _fraction_ok(text: str, surface: str, end: int) -> bool:
     """Return True for "1/4 inch", "2 1/2", "3/4 of": not "24/7" or "9/11"."""
     head, _, tail = surface.rpartition("/")
-    numerator = int(head.split()[-1])
+    numerator = int(re.findall(r"[0-9]{1,3}", head)[-1])
     denominator = int(tail)
     if denominator == 0 or numerator >= denominator:
         return False
@@ -483,6 +503,36 @@ def _word_candidates(text: str, masked: list[tuple[int, int]]) -> list[Candidate
             continue  # "version two", "Terminal Five"
         if cand.kind != "skip":
             out.append(cand)
+    return out
+
+
+# "cut rates by a quarter-point", "a half-point rise": a fraction of a percentage point
+_POINT_FRACTION = re.compile(
+    r"\b(?i:(?:an?[\s\u00a0]{1,2})?(?P<part>quarter|half|three-quarters?)[\s\u00a0-]"
+    r"(?:percentage[\s\u00a0-])?points?)\b"
+)
+_POINT_PARTS = {"quarter": 0.25, "half": 0.5, "three-quarter": 0.75, "three-quarters": 0.75}
+
+
+def _point_fractions(text: str) -> list[Candidate]:
+    if "point" not in text:
+        return []
+    out = []
+    for match in _POINT_FRACTION.finditer(text):
+        value = _POINT_PARTS[match.group("part").lower()]
+        out.append(
+            Candidate(
+                match.start(),
+                match.end(),
+                value,
+                "percentage_point",
+                "percentage_point",
+                match.start(),
+                match.end(),
+                words=True,
+                integer=False,
+            )
+        )
     return out
 
 

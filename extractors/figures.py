@@ -527,6 +527,14 @@ _NOUN_AFTER = re.compile(r"[\s\u00a0]{1,2}[a-z]{2,20}s\b")
 _LIST_GAP = re.compile(
     r"[\s\u00a0]{1,2}[a-z]{2,20}(?:[\s\u00a0][a-z]{2,20})?(?:,|,? and)[\s\u00a0]{1,2}"
 )
+_OF_TOTAL = re.compile(
+    r"[\s\u00a0]{1,2}of[\s\u00a0]{1,2}(?:their|its|his|her|our|the[\s\u00a0]{1,2}(?:last|past|first)"
+    r"|[0-9]|(?i:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b)"
+)
+_MARGIN = re.compile(
+    r"(?i)\b(?:won|win|wins|lost|lose|loses|beat|beats|trailed|trails|trailing|led|leads|leading)"
+    r"[\s\u00a0]{1,2}by[\s\u00a0]{1,2}$"
+)
 _BETWEEN = re.compile(r"\b(?i:between)[\s\u00a0]{1,2}$")
 _EVENTS = re.compile(r"[\s\u00a0]{1,2}times\b", re.IGNORECASE)
 # "up 3.96 million or 1.6 percent", "fell 300 points, or 0.8%", "rose by 50,000 people, or 1.2%"
@@ -582,6 +590,10 @@ class _SentenceReader:
     ) -> str | None:
         if cand.kind == "ordinal" or cand.unit == "times" or _EVENTS.match(self.text, cand.end):
             return None  # a multiplier, or a count of events ("rose three times this year")
+        if cand.unit is None and _OF_TOTAL.match(self.text, cand.end):
+            return None  # "have lost four of five": a tally, not a fall of four
+        if _MARGIN.search(self.text, max(0, cand.start - 16), cand.start):
+            return None  # "lost by five points": a margin
         qualifier = context.qualifier_before(self.text, cand.start)
         start = qualifier[1] if qualifier else cand.start
         opener = _BETWEEN.search(self.text, max(0, start - 12), start)

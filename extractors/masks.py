@@ -8,7 +8,9 @@ repetition and literal alternations, and looks only a few characters either side
 
 from __future__ import annotations
 
+import bisect
 import re
+import sys
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -20,6 +22,12 @@ if TYPE_CHECKING:
 MONTHS = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+# Boeing's 7x7 family named without the maker: "its 737 Max jets", "the 777x", "the 787 program"
+_AIRCRAFT_NOUN = (
+    r"[\s\u00a0]{1,2}(?i:jets?|jetliners?|planes?|aircraft|airliners?|freighters?|fleets?"
+    r"|max|dreamliners?|family|program(?:me)?s?|orders?|deliveries|production|models?"
+    r"|variants?|groundings?|crash(?:es)?)\b"
 )
 # Digit-led spans that are never figures: dates, times, versions, phone numbers, decades.
 # The leading lookahead lets every other position fail at once.
@@ -37,6 +45,8 @@ _MASKS = re.compile(
     |(?:\+[0-9]{{1,3}}[-\s\u00a0]?)?\(?[0-9]{{2,4}}\)?[-\s\u00a0][0-9]{{3,4}}[-\s\u00a0][0-9]{{4}}\b  # phone numbers
     |\+[0-9]{{1,3}}(?:[-\s\u00a0/.][0-9]{{2,5}}){{2,5}}\b                     # +1-222-2222/2222
     |\b[0-9]{{1,12}}(?:-[0-9]{{1,12}}){{2,6}}\b(?!-)                           # 1111-22223333-4444
+    |\b7[0-8]7(?:[xX]|-[0-9]{{1,2}}0{{1,2}}|[\s\u00a0]?(?:MAX|Max|max))?(?={_AIRCRAFT_NOUN})  # 777x jets, 737 Max
+    |\b911(?=[\s\u00a0]{{1,2}}(?i:calls?|dispatch\w{{0,6}}|operators?|cent(?:er|re)s?|system|line|services?|emergency))
     |\b[0-9]{{2,4}}'?s\b                                                # 1990s
     |'[0-9]{{2}}s?\b)
     """,
@@ -102,6 +112,18 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             out.append((start, end))
     return out
+
+
+def mask_start_within(spans: list[tuple[int, int]], start: int, end: int) -> int | None:
+    """Return the start of the first masked span beginning inside (start, end), or None.
+
+    >>> mask_start_within([(4, 11)], 0, 11), mask_start_within([(4, 11)], 4, 11)
+    (4, None)
+    """
+    index = bisect.bisect_right(spans, (start, sys.maxsize))  # the first span after ``start``
+    if index < len(spans) and start < spans[index][0] < end:
+        return spans[index][0]
+    return None
 
 
 def inside(spans: list[tuple[int, int]], pos: int) -> bool:
@@ -269,7 +291,8 @@ _AIRCRAFT_VARIANT = frozenset(f"{model}-" for model in _AIRCRAFT)
 _SCORE_CONTEXT = re.compile(
     r"(?i)\b(?:won|win|wins|beat|beats|beaten|defeated|defeat|lost|lose|loses|drew|draw|victory"
     r"|scored?|lead|led|trail(?:ed|ing)?|sets?|games?|match|final|series|voted?|votes|tie|tied"
-    r"|margin|innings|goals?|points|halftime|half-time)\b"
+    r"|margin|innings|goals?|points|halftime|half-time|straight"
+    r"|put(?:[\s\u00a0]{1,2}[\w’']{1,20}){1,3}[\s\u00a0]{1,2}up)\b"
 )
 
 
@@ -288,9 +311,12 @@ def _is_score_or_span(text: str, cand: Candidate) -> bool:
     own = text[cand.num_start : cand.num_end]
     if any(len(n) == 4 and 1900 <= int(n) <= 2100 for n in (own, pair.group(1)) if n.isdigit()):
         return True  # a season or a span of years
-    if max(len(own), len(pair.group(1))) > 2:
-        return False
     window = text[max(0, cand.num_start - 60) : cand.num_end + 40]
+    if max(len(own), len(pair.group(1))) > 2:
+        # "112-107 over the Thunder": a score is written high-low, a range low-high ("100-150")
+        high, low = (own, pair.group(1)) if right else (pair.group(1), own)
+        digits = high.isdigit() and low.isdigit() and len(high) <= 3
+        return digits and int(high) > int(low) and bool(_SCORE_CONTEXT.search(window))
     return bool(_SCORE_CONTEXT.search(window)) or bool(
         re.search(r"[0-9][-–][0-9]{1,2},[\s\u00a0]{1,2}[0-9]{1,2}[-–][0-9]", window)
     )

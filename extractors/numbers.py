@@ -120,7 +120,7 @@ def parse_special(surface: str) -> tuple[Decimal, tuple[str, ...]] | None:
         return Decimal(sci.group(1)).scaleb(exponent), ()
     if text and text[-1] in _VULGAR:
         text = (text[:-1] + " " if text[:-1] else "") + _VULGAR[text[-1]]
-    match = re.fullmatch(r"(?:([0-9]{1,3})\s{1,2})?([0-9]{1,3}) ?/ ?([0-9]{1,3})", text)
+    match = re.fullmatch(r"(?:([0-9]{1,3})(?:\s{1,2}|-))?([0-9]{1,3}) ?/ ?([0-9]{1,3})", text)
     if not match or int(match.group(3)) == 0:
         return None
     whole = Decimal(match.group(1) or 0)

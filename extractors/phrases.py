@@ -45,8 +45,10 @@ def find_phrases(text: str) -> list[Phrase]:
     data = numbers.tables()
     for match in multiplier.finditer(text):
         key = match.group(0).lower()
+        if text[match.end() : match.end() + 1] == "-":
+            continue  # "triple-doubles", "double-digit": a compound word
         if key in data["bare_multipliers"] and not _bare_multiplier(text, match):
-            continue  # "the doubles match", "triple taillights"
+            continue  # "the doubles match", "triple taillights", "twice a week"
         factor = data["multipliers"].get(key, data["fold"].get(key))
         out.append(Phrase(match.start(), match.end(), Decimal(str(factor)), "times"))
     return out
@@ -155,10 +157,10 @@ def _phrase(text: str, start: int, end: int, value: Decimal, kinds: set[str]) ->
     fraction = "frac" in kinds and abs(value) < 1
     if fraction and _THE_BEFORE.search(text, max(0, start - 5), start) and lowered[-1:] != "s":
         return None  # "the one hundredth anniversary": an ordinal
-    if fraction and lowered.startswith(("a ", "an ")):
+    if fraction and lowered.startswith(("a ", "an ")) and not _BY_BEFORE.search(text, max(0, start - 4), start):
         after = text[end : end + 4].lower()
         if after.strip() and not re.match(r"[\s\u00a0]{1,2}of\b|[\s\u00a0]*[.,;:!?)]", after):
-            return None  # "a third term": an ordinal, not a third
+            return None  # "a third term": an ordinal, not a third ("cut by a third" is)
     signed = "minus" in kinds or "negative" in kinds
     of_scale = _OF_A_SCALE.match(text, end, min(len(text), end + 20)) if fraction else None
     if of_scale:  # "a quarter of a million": 250,000
@@ -168,6 +170,7 @@ def _phrase(text: str, start: int, end: int, value: Decimal, kinds: set[str]) ->
 
 
 _THE_BEFORE = re.compile(r"(?i)\bthe[\s\u00a0]{1,2}$")
+_BY_BEFORE = re.compile(r"(?i)\bby[\s\u00a0]{1,2}$")
 _OF_A_SCALE = re.compile(
     r"[\s\u00a0]{1,2}of[\s\u00a0]{1,2}(?:an?|one)[\s\u00a0]{1,2}"
     r"(?P<scale>(?i:thousand|million|billion|trillion))\b"
@@ -175,12 +178,25 @@ _OF_A_SCALE = re.compile(
 
 
 def _lone_one_is_figure(text: str, start: int, end: int) -> bool:
-    """Return False for the pronoun "one" ("one of the", "no one", "the one who")."""
+    """Return False for the pronoun "one" ("one of the", "no one", "the one who", "another
+    one", "if one steps back") and for "One" in a name ("our One Home Depot strategy")."""
     if unit_after(text, end) is not None:
         return True
     if _NOT_ONE.match(text, end, min(len(text), end + 32)):
         return False
+    if _PRONOUN_ONE.search(text, max(0, start - 8), min(len(text), end + 24)):
+        return False
+    if text[start] == "O" and _NAMED_ONE.match(text, end) and _MID_SENTENCE.search(text, 0, start):
+        return False
     return not _NOT_ONE_BEFORE.search(text, max(0, start - 16), start)
+
+
+_PRONOUN_ONE = re.compile(
+    r"(?i)\b(?:another[\s\u00a0]{1,2}one\b|(?:if|when|unless|as)[\s\u00a0]{1,2}one[\s\u00a0]{1,2}"
+    r"[a-z]{2,15}s\b)"
+)
+_NAMED_ONE = re.compile(r"[\s\u00a0][A-Z][a-z]")
+_MID_SENTENCE = re.compile(r"[a-z,][\s\u00a0]{1,2}$")
 
 
 _HALF_QUALIFIED = re.compile(
@@ -188,7 +204,7 @@ _HALF_QUALIFIED = re.compile(
     r"|approximately|over|under|at[\s\u00a0]{1,2}least|up[\s\u00a0]{1,2}to|close[\s\u00a0]{1,2}to"
     r"|only|barely|just)[\s\u00a0]{1,2}$"
 )
-_HALF_OF = re.compile(r"[\s\u00a0]{1,2}of\b")
+_HALF_OF = re.compile(r"[\s\u00a0]{1,2}(?:of|the)\b")  # "half of the voters", "half the size"
 _NOT_HALF_OF = re.compile(  # "the first half of 2024", "the upper half of the screen"
     r"(?i)\b(?:the|a|an|first|second|last|other|back|front|top|bottom|upper|lower|northern"
     r"|southern|eastern|western|latter|former|better|my|your|his|her|its|our|their)[\s\u00a0]{1,2}$"
@@ -206,7 +222,7 @@ def _half_is_figure(text: str, start: int, end: int) -> bool:
         return False
     if _HALF_QUALIFIED.search(text, max(0, start - 24), start):
         return True
-    return bool(_HALF_OF.match(text, end, min(len(text), end + 5))) and not (
+    return bool(_HALF_OF.match(text, end, min(len(text), end + 6))) and not (
         _NOT_HALF_OF.search(text, max(0, start - 12), start)
     )
 
@@ -219,8 +235,12 @@ _NAME_AFTER = re.compile(
     r"[\s\u00a0]{1,2}(?:Street|St|Avenue|Ave|Road|Rd|Amendment|Circuit|District|Republic|Division"
     r"|Army|Fleet|Ward|Precinct|World[\s\u00a0]War)\b"
 )
+_ADVERB_FIRST = re.compile(
+    r"(?i)\b(?:is|are|was|were|be|been|being|it|they|he|she|we|i)[\s\u00a0]{1,2}first"
+    r"[\s\u00a0]{1,2}[a-z]{2,15}(?:ed|en)\b"
+)
 PERIOD_NAME_AFTER = re.compile(
-    r"(?i)[\s\u00a0-]{1,2}(?:quarter|half|century|millennium"
+    r"(?i)[\s\u00a0-]{1,2}(?:quarter|half|century|millennium|period|periods|inning|innings|overtime"
     r"|(?:[a-z]{3,9}|[0-9]{1,3})[\s\u00a0-]{1,2}(?:days|weeks|months|quarters|years))\b"
 )  # "third quarter", "the first seven months of the year", "first 100 days"
 
@@ -246,11 +266,17 @@ _BARE_BEFORE = re.compile(
 _BARE_AFTER = re.compile(
     r"(?i)[\s\u00a0]{1,2}(?:the|its|their|that|what|his|her|our|by|from|in[\s\u00a0]size)\b"
 )
+_TWICE_AS = re.compile(r"(?i)[\s\u00a0]{1,2}as\b")  # "twice as many": not "double as a bed"
 
 
 def _bare_multiplier(text: str, match: re.Match[str]) -> bool:
     """Return True for "double the 2023 total", "more than double by 2030" (not "doubles match")."""
     before = text[max(0, match.start() - 24) : match.start()]
+    if match.group(0).lower() == "twice":
+        # "twice the rate", "twice as many"; not "met twice", "twice a week", "twice by 2030"
+        return bool(_BARE_AFTER.match(text, match.end()) or _TWICE_AS.match(text, match.end())) and (
+            not re.match(r"(?i)[\s\u00a0]{1,2}(?:by|from)\b", text[match.end() : match.end() + 6])
+        )
     return bool(_BARE_BEFORE.search(before)) or bool(_BARE_AFTER.match(text, match.end()))
 
 
@@ -282,6 +308,8 @@ def _word_ordinal(text: str, match: re.Match[str]) -> Phrase | None:
             return None  # seconds
         if re.search(r"\b(?:at|a)[\s\u00a0]{1,2}$", before) or after.startswith(","):
             return None  # "at first", "a second term": not a rank
+        if parts[0].lower() == "first" and _ADVERB_FIRST.search(before + "first" + after):
+            return None  # "the crop is first cultivated": when, not a rank
     tens = re.match(
         r"(?i)(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?=[a-z])", parts[-1]
     )
