@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
 
-# Prefect reads its settings at import: point it at a throwaway home before anything imports it.
-os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="newsfacts-prefect-"))
+# Prefect reads its settings at import: point it at a throwaway home before anything imports it
+# (made only when none is set, and removed when the session ends).
+if "PREFECT_HOME" not in os.environ:
+    _home = tempfile.mkdtemp(prefix="newsfacts-prefect-")
+    os.environ["PREFECT_HOME"] = _home
+    atexit.register(shutil.rmtree, _home, ignore_errors=True)
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "false")
 
