@@ -56,9 +56,10 @@ class BodyChanged(Exception):
 
 @dataclass(frozen=True, slots=True)
 class PageCase:
-    """One annotated body: its text, date, gold figures and ignored spans."""
+    """One annotated body: its text, date, gold figures, ignored spans and annotation batch."""
 
     id: str
+    batch: int
     host: str
     topic: str
     text: str
@@ -102,6 +103,7 @@ def to_case(annotation: dict[str, Any], text: str) -> PageCase:
     )
     return PageCase(
         annotation["id"],
+        annotation["batch"],
         annotation["host"],
         annotation["topic"],
         text,
