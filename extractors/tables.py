@@ -236,11 +236,11 @@ def _period(words: str | None, published: date | None) -> str | None:
 
 
 def _is_change(words: str | None) -> bool:
-    return bool(words) and words.lower().strip(" .:") in _change_headers()
+    return words is not None and words.lower().strip(" .:") in _change_headers()
 
 
 def _names_owners(corner: str | None) -> bool:
-    return bool(corner) and corner.lower().strip(" .:") in _owner_headers()
+    return corner is not None and corner.lower().strip(" .:") in _owner_headers()
 
 
 @lru_cache(maxsize=1)
