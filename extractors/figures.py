@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from extractors import context
 from extractors.candidates import Candidate, find_candidates
 from extractors.records import Change, Figure
-from extractors.tables import TextTable, apply_unit, context_of, find_tables
+from extractors.tables import TextTable, find_tables, table_figure
 from extractors.units import lexicon
 
 if TYPE_CHECKING:
@@ -250,6 +250,7 @@ def _finish(
 
 
 _LEAD_SENTENCES = 2
+MAX_LEAD = 300
 
 
 def _lead(text: str, sentences: list[Sentence]) -> str:
@@ -258,114 +259,20 @@ def _lead(text: str, sentences: list[Sentence]) -> str:
     return "\n".join(parts)
 
 
-MAX_LEAD = 300
-
-
 # a capitalised word after the first character: only then can NER find a place or organisation
 _NAME = re.compile(r"[A-Z][a-z]|[A-Z]{2}|[A-Z]\.[A-Z]")
 _FIRST_WORD = re.compile(r"[\"'“‘(]?([A-Z][A-Za-z.]*)")
-# sentence openers that are not names: a capital there says nothing
-_OPENERS = frozenset(
-    [
-        "The",
-        "A",
-        "An",
-        "In",
-        "On",
-        "At",
-        "By",
-        "For",
-        "Of",
-        "As",
-        "It",
-        "Its",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "There",
-        "Their",
-        "His",
-        "Her",
-        "Our",
-        "We",
-        "They",
-        "He",
-        "She",
-        "I",
-        "But",
-        "And",
-        "Or",
-        "So",
-        "Yet",
-        "Last",
-        "Next",
-        "Over",
-        "About",
-        "Almost",
-        "Nearly",
-        "More",
-        "Some",
-        "According",
-        "While",
-        "After",
-        "Before",
-        "During",
-        "Since",
-        "With",
-        "Without",
-        "Total",
-        "Only",
-        "Just",
-        "Also",
-        "However",
-        "Meanwhile",
-        "If",
-        "When",
-        "Although",
-        "Though",
-        "Because",
-        "Under",
-        "Between",
-        "Among",
-        "Around",
-        "Up",
-        "Down",
-        "From",
-        "To",
-        "Each",
-        "Every",
-        "All",
-        "One",
-        "Two",
-        "Three",
-        "Four",
-        "Five",
-        "Six",
-        "Seven",
-        "Eight",
-        "Nine",
-        "Ten",
-        "Most",
-        "Many",
-        "Much",
-        "Few",
-        "Several",
-        "Both",
-        "Such",
-        "What",
-        "Which",
-        "Who",
-    ]
-)
-
-
 def _has_name(window: str) -> bool:
     """Return True when NER may find a place or organisation in the window."""
     if _NAME.search(window, 1):
         return True
     first = _FIRST_WORD.match(window)
-    return first is not None and first.group(1) not in _OPENERS
+    return first is not None and first.group(1) not in _openers()
+
+
+@lru_cache(maxsize=1)
+def _openers() -> frozenset[str]:
+    return frozenset(lexicon()["sentence_openers"])
 
 
 _LEFT_CONTEXT = 160  # characters kept before the first figure of a long sentence (its subject)
@@ -418,7 +325,10 @@ def assemble(
     carry: dict[int, str | None] = {}
     for sentence in sentences:
         if sentence.table is not None:
-            figures.extend(_table_figure(text, sentence, c, published) for c in sentence.candidates)
+            figures.extend(
+                table_figure(_plain_figure(text, sentence, c), c, sentence.table, published)
+                for c in sentence.candidates
+            )
             continue
         if len(sentence.candidates) > MAX_CANDIDATES:
             figures.extend(_plain_figure(text, sentence, c) for c in sentence.candidates)
@@ -446,41 +356,6 @@ def _plain_figure(text: str, sentence: Sentence, cand: Candidate) -> Figure:
         sentence_start=sentence.start,
         sentence_end=sentence.end,
         warnings=tuple(cand.warnings),
-    )
-
-
-def _table_figure(text: str, sentence: Sentence, cand: Candidate, published: date | None) -> Figure:
-    """Return the figure of a table cell, its context read from the row label, the column
-    header and the caption ("| Guangdong | 5,850 |" under "2024", "(billion yuan)")."""
-    figure = _plain_figure(text, sentence, cand)
-    table = sentence.table
-    where = table.cell_at(cand.start) if table is not None else None
-    if table is None or where is None or where[1] == 0 or cand.kind == "ordinal":
-        return figure  # a number in a row label, or outside the cells
-    cell = context_of(table, where[0], where[1], published)
-    value, unit, kind = cand.value, cand.unit, cand.kind
-    scaled = None
-    if cand.unit is None and cand.scale is None and cell.unit_text:
-        scaled = apply_unit(cand.value, cell.unit_text)
-    if scaled is not None:
-        value, unit, kind = scaled
-    change = None
-    if cell.is_change and kind in ("count", "percent", "money", "measure"):
-        change = Change("down" if value < 0 else "up", cell.reference_period, None)
-        kind = "change"
-    warnings = figure.warnings
-    if scaled is not None:
-        warnings = tuple(w for w in warnings if w != "ambiguous_thousands_separator")
-    return dataclasses.replace(
-        figure,
-        value=value,
-        unit=unit,
-        kind=kind,
-        measure=cell.measure,
-        entity=cell.entity,
-        period=cell.period,
-        change=change,
-        warnings=warnings,
     )
 
 

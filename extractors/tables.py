@@ -16,14 +16,16 @@ under it; a column of changes ("Change (%)", "Growth", "YoY") makes its cells ch
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
-from extractors.candidates import find_candidates
+from extractors.candidates import Candidate, find_candidates
 from extractors.context import find_periods
+from extractors.records import Change, Figure
 from extractors.units import lexicon
 
 _ROW = re.compile(r"^[ \t]{0,3}\|[^\n]{0,2000}\|[ \t]{0,3}$", re.MULTILINE)
@@ -251,3 +253,40 @@ def _change_headers() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _owner_headers() -> frozenset[str]:
     return frozenset(lexicon()["table_owner_headers"])
+
+
+def table_figure(figure: Figure, cand: Candidate, table: TextTable, published: date | None) -> Figure:
+    """Return the figure of a table cell with its context read from the row label, the column
+    header and the caption ("| Guangdong | 5,850 |" under "2024", "(billion yuan)").
+
+    ``figure`` is the cell's figure as the candidate pass read it; a number in a row label, or
+    outside the cells, is returned as it is.
+    """
+    where = table.cell_at(cand.start)
+    if where is None or where[1] == 0 or cand.kind == "ordinal":
+        return figure
+    cell = context_of(table, where[0], where[1], published)
+    value, unit, kind = cand.value, cand.unit, cand.kind
+    scaled = None
+    if cand.unit is None and cand.scale is None and cell.unit_text:
+        scaled = apply_unit(cand.value, cell.unit_text)
+    if scaled is not None:
+        value, unit, kind = scaled
+    change = None
+    if cell.is_change and kind in ("count", "percent", "money", "measure"):
+        change = Change("down" if value < 0 else "up", cell.reference_period, None)
+        kind = "change"
+    warnings = figure.warnings
+    if scaled is not None:
+        warnings = tuple(w for w in warnings if w != "ambiguous_thousands_separator")
+    return dataclasses.replace(
+        figure,
+        value=value,
+        unit=unit,
+        kind=kind,
+        measure=cell.measure,
+        entity=cell.entity,
+        period=cell.period,
+        change=change,
+        warnings=warnings,
+    )
