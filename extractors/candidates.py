@@ -187,6 +187,9 @@ def _number(text: str, start: int, end: int, form: str) -> Candidate | None:
     if start > 0 and text[start - 1].isalpha() and not _glued_currency(text, start):
         return None
     value, warnings = parsed
+    half = _AND_A_HALF.match(text, end) if form == "digits" and surface.isdigit() else None
+    if half:  # "age 59 and a half", "3 and a half years"
+        value, end = value + Decimal("0.5"), half.end()
     cand = Candidate(start, end, 0.0, None, "count", start, end, warnings=list(warnings))
     cand.integer = "." not in surface or bool(warnings and "dot" in warnings[0])
     _attach_prefix(text, cand, value)
@@ -194,6 +197,9 @@ def _number(text: str, start: int, end: int, form: str) -> Candidate | None:
     if cand.kind == "skip" or is_not_figure(text, cand, surface):
         return None
     return cand
+
+
+_AND_A_HALF = re.compile(r"[\s\u00a0]{1,2}and[\s\u00a0]{1,2}a[\s\u00a0]{1,2}half\b(?![\s\u00a0]{1,2}of\b)")
 
 
 def _glued_currency(text: str, start: int) -> bool:

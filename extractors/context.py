@@ -257,7 +257,9 @@ def _change_after_regex() -> re.Pattern[str]:
     comparative = alternation([w for w in _COMPARATIVES if w not in ("above", "below")])
     return re.compile(
         rf"{_WS}{{1,2}}(?i:(?P<w>{nouns})\b(?!-)(?!{_WS}{{1,2}}[0-9])"
-        rf"|(?P<c>{comparative}){_WS}{{1,2}}than\b(?!{_WS}{{1,2}}[0-9])"
+        rf"|(?P<c>{comparative})(?:{_WS}{{1,2}}[a-z]{{3,20}})?{_WS}{{1,2}}than\b(?!{_WS}{{1,2}}[0-9])"
+        rf"|(?P<l>higher|lower|cheaper|dearer)(?={_WS}{{0,2}}[,.;:)]|{_WS}{{1,2}}(?:on|in|at|for|from"
+        rf"|after|before|this|last|year|than|over|against|compared)\b|$)"
         rf"|(?P<m>more|fewer){_WS}{{1,2}}(?=[a-z]{{2,20}}s\b|people\b|children\b|staff\b"
         rf"|police\b|men\b|women\b)(?!less\b|this\b|thus\b|was\b|is\b|has\b|as\b))"
     )
@@ -303,11 +305,13 @@ def change_direction(text: str, start: int, end: int) -> str | None:
         )
     after = _change_after_regex().match(text, end, min(len(text), end + 40))
     if after:
-        word = after.group("w") or after.group("c") or after.group("m")
-        return str(lexicon()["change_after"][word.lower()])
+        word = after.group("w") or after.group("c") or after.group("m") or after.group("l")
+        word = word.lower()
+        return str(lexicon()["change_after"].get(word) or _LOOSE[word])
     return None
 
 
+_LOOSE = {"cheaper": "down", "dearer": "up"}  # "30% lower on mobile", "5% cheaper"
 _COMPARATIVES = frozenset(
     [
         "more",

@@ -14,7 +14,7 @@ import sys
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from extractors.units import lexicon
+from extractors.units import lexicon, unit_after
 
 if TYPE_CHECKING:
     from extractors.candidates import Candidate
@@ -47,6 +47,8 @@ _MASKS = re.compile(
     |\b[0-9]{{1,12}}(?:-[0-9]{{1,12}}){{2,6}}\b(?!-)                           # 1111-22223333-4444
     |\b7[0-8]7(?:[xX]|-[0-9]{{1,2}}0{{1,2}}|[\s\u00a0]?(?:MAX|Max|max))?(?={_AIRCRAFT_NOUN})  # 777x jets, 737 Max
     |\b911(?=[\s\u00a0]{{1,2}}(?i:calls?|dispatch\w{{0,6}}|operators?|cent(?:er|re)s?|system|line|services?|emergency))
+    |\b[0-7]-[0-7][\s\u00a0]?\([0-9]{{1,2}}\)                           # 7-6 (5): a set and its tie-break
+    |\b[0-9]{{3}}\([a-z]\)                                              # 401(k), 403(b)
     |\b[0-9]{{2,4}}'?s\b                                                # 1990s
     |'[0-9]{{2}}s?\b)
     """,
@@ -186,7 +188,25 @@ def _is_name_or_code(text: str, cand: Candidate, surface: str) -> bool:
         return True
     if text[max(0, cand.start - 4) : cand.start] in _AIRCRAFT_VARIANT:
         return True  # the 800 of a 737-800
+    name = _MODEL_NAME_BEFORE.search(text, max(0, cand.start - 24), cand.start)
+    if (
+        name
+        and digits_only
+        and len(surface) <= 3
+        and _AFTER_MODEL_NUMBER.match(text, cand.end)
+        and unit_after(text, name.start() - 1) is None  # "20 Rupees 43": a currency word
+    ):
+        return True  # "the e-tron Sportback 50", "for Level 2 stations": part of a name
     return digits_only and _is_address(text, cand, surface)
+
+
+# a capitalised word inside a sentence right before a bare number names a model or a level
+# ("e-tron Sportback 50", "For Level 2"); the lookbehind keeps sentence openers out
+_MODEL_NAME_BEFORE = re.compile(
+    r"(?:(?<=[a-z0-9,;’'-][\s\u00a0])|(?<=\bFor[\s\u00a0])|(?<=\bThe[\s\u00a0]))"
+    r"[A-Z][a-z]{2,15}[\s\u00a0]$"
+)
+_AFTER_MODEL_NUMBER = re.compile(r"[\s\u00a0]{1,2}[a-z]|[\s\u00a0]?[,.;:)]|$")
 
 
 def _is_marker(text: str, cand: Candidate, surface: str) -> bool:
@@ -261,7 +281,7 @@ def _identifier_words(spelled: bool = False) -> frozenset[str]:
 
 
 _STREET_AFTER = re.compile(
-    r"[\s\u00a0]{1,2}(?:[A-Z][a-z]{1,15}[\s\u00a0]{1,2}){1,3}(?:Street|St|Avenue|Ave|Road|Rd"
+    r"[\s\u00a0]{1,2}(?:[NSEW]\.?[\s\u00a0]{1,2})?(?:[A-Z][a-z]{1,15}[\s\u00a0]{1,2}){1,3}(?:Street|St|Avenue|Ave|Road|Rd"
     r"|Boulevard|Blvd|Lane|Ln|Drive|Dr|Place|Court|Ct|Terrace|Parkway|Pkwy|Square|Sq)\b"
 )
 _STATE_BEFORE = re.compile(
@@ -291,7 +311,8 @@ _AIRCRAFT_VARIANT = frozenset(f"{model}-" for model in _AIRCRAFT)
 _SCORE_CONTEXT = re.compile(
     r"(?i)\b(?:won|win|wins|beat|beats|beaten|defeated|defeat|lost|lose|loses|drew|draw|victory"
     r"|scored?|lead|led|trail(?:ed|ing)?|sets?|games?|match|final|series|voted?|votes|tie|tied"
-    r"|margin|innings|goals?|points|halftime|half-time|straight"
+    r"|margin|innings|goals?|points|halftime|half-time|straight|edged|clinched|past|against"
+    r"|routed|downed|swept|thrashed|the[\s\u00a0]same"
     r"|put(?:[\s\u00a0]{1,2}[\w’']{1,20}){1,3}[\s\u00a0]{1,2}up)\b"
 )
 
