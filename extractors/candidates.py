@@ -19,6 +19,7 @@ from extractors.joins import distribute, join_money_parts, join_ratios
 from extractors.masks import (
     MONTHS,
     after_identifier_word,
+    after_month,
     inside,
     is_not_figure,
     mask_spans,
@@ -131,7 +132,6 @@ def find_candidates(text: str) -> list[Candidate]:
     return join_money_parts(text, join_ratios(text, distribute(text, found)))
 
 
-_MONTH_BEFORE = re.compile(rf"\b{MONTHS}\.?[\s\u00a0]{{1,2}}$")
 _OPEN_PAREN = re.compile(r"[\s\u00a0]{0,2}\([\s\u00a0]?")
 _CLOSE_PAREN = re.compile(r"[\s\u00a0]?\)")
 
@@ -156,7 +156,7 @@ def _drop_restated(text: str, found: list[Candidate]) -> list[Candidate]:
 def _ordinal(text: str, match: re.Match[str]) -> Candidate | None:
     if PERIOD_NAME_AFTER.match(text, match.end(), min(len(text), match.end() + 24)):
         return None
-    if _MONTH_BEFORE.search(text, max(0, match.start() - 12), match.start()):
+    if after_month(text, match.start()):
         return None  # "on November 5th": a date
     value = numbers.ordinal_value(match.group(0))
     if value is None:

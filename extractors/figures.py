@@ -312,15 +312,15 @@ def figures_from_doc(
             span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
             sentence.doc = span.as_doc() if span is not None else None
             sentence.doc_start = sentence.start
-    return assemble(text, sentences, context.parse_published(published))
+    dominant = _dominant_place(s.doc for s in sentences)
+    return assemble(text, sentences, context.parse_published(published), dominant)
 
 
 def assemble(
-    text: str, sentences: list[Sentence], published: date | None, dominant: str | None = None
+    text: str, sentences: list[Sentence], published: date | None, dominant: str | None
 ) -> list[Figure]:
     """Return the figures of prepared sentences, with context read sentence by sentence;
-    ``dominant`` is the article's own place (None: the most named place of its sentences)."""
-    dominant = dominant or _dominant_place(s.doc for s in sentences)
+    ``dominant`` is the article's own place, or None when nothing says."""
     figures: list[Figure] = []
     carry: dict[int, str | None] = {}
     for sentence in sentences:

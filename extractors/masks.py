@@ -168,9 +168,18 @@ def is_not_figure(text: str, cand: Candidate, surface: str) -> bool:
     )
 
 
+def after_month(text: str, pos: int) -> bool:
+    """Return True when a month name ends right before ``pos`` ("July 14", "Nov. 5th").
+
+    >>> after_month("on November 5th", 12), after_month("grew 5", 5)
+    (True, False)
+    """
+    return bool(_MONTH_BEFORE.search(text, max(0, pos - 12), pos))
+
+
 def _is_date(text: str, cand: Candidate, surface: str) -> bool:
     """Return True for a bare number that is a year or the day of a month."""
-    if _MONTH_BEFORE.search(text, max(0, cand.start - 12), cand.start):
+    if after_month(text, cand.start):
         return True  # July 14
     if not surface.isdigit():
         return False

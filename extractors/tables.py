@@ -148,7 +148,8 @@ def context_of(table: TextTable, row: int, column: int, published: date | None) 
     caption_words, caption_unit = _split_unit(table.caption)
     heading_words, heading_unit = _split_unit(heading)
     label_words, label_unit = _split_unit(label)
-    period = _period(heading_words, published) or _period(label_words, published)
+    heading_period, label_period = _period(heading_words, published), _period(label_words, published)
+    period = heading_period or label_period
     is_change = _is_change(heading_words) or _is_change(label_words)
     reference = None
     if is_change and period is None:
@@ -157,7 +158,7 @@ def context_of(table: TextTable, row: int, column: int, published: date | None) 
         period = periods[-1] if periods else None
         reference = periods[-2] if len(periods) > 1 else None
     entity = None
-    if label_words and _names_owners(corner) and not _period(label_words, published):
+    if label_words and _names_owners(corner) and not label_period:
         entity, label_words = label_words, None
     if caption_words and corner:
         # "Exports by province" over a "Province" column: the rows say which province
@@ -166,8 +167,8 @@ def context_of(table: TextTable, row: int, column: int, published: date | None) 
         ).strip() or None
     parts = [
         caption_words,
-        None if _period(label_words, published) else label_words,
-        None if _period(heading_words, published) or _is_change(heading_words) else heading_words,
+        None if label_period else label_words,
+        None if heading_period or _is_change(heading_words) else heading_words,
     ]
     measure = ", ".join(p for p in parts if p) or None
     return CellContext(
